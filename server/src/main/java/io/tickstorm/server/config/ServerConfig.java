@@ -1,0 +1,108 @@
+package io.tickstorm.server.config;
+
+import com.typesafe.config.Config;
+import io.tickstorm.limits.LimitsConfig;
+import io.tickstorm.server.admission.AdmissionConfig;
+import io.tickstorm.server.auth.AuthConfig;
+import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.tls.TlsConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the server is configured with, parsed once in {@code main} and passed down through constructors.
+ *
+ * @param listen address of the tick protocol listener
+ * @param metrics address of the metrics and health HTTP server
+ * @param maxPayloadBytes largest frame payload accepted or sent
+ * @param eventLoopThreads worker event loops; 0 = derived from the CPU quota
+ * @param shutdownGrace how long connections may drain after SERVER_SHUTTING_DOWN
+ * @param batchWindow REALTIME coalescing window; zero = natural batching
+ */
+public record ServerConfig(
+        HostPort listen,
+        HostPort metrics,
+        int maxPayloadBytes,
+        int eventLoopThreads,
+        Duration shutdownGrace,
+        Duration batchWindow,
+        HeartbeatConfig heartbeat,
+        WriteConfig write,
+        AuthConfig auth,
+        TlsConfig tls,
+        FeedConfig feed,
+        AdmissionConfig admission,
+        LimitsConfig limits) {
+
+    public static final String LISTEN_KEY = "tick-storm.listen-addr";
+    public static final String METRICS_KEY = "tick-storm.metrics-addr";
+    public static final String MAX_PAYLOAD_KEY = "tick-storm.max-payload-bytes";
+    public static final String EVENT_LOOPS_KEY = "tick-storm.event-loop-threads";
+    public static final String SHUTDOWN_GRACE_KEY = "tick-storm.shutdown-grace";
+    public static final String BATCH_WINDOW_KEY = "tick-storm.realtime.batch-window";
+
+    /** Smallest payload limit that still fits every control message and a one-tick batch. */
+    public static final int MIN_PAYLOAD_BYTES = 1024;
+
+    public ServerConfig {
+        Objects.requireNonNull(listen, LISTEN_KEY);
+        Objects.requireNonNull(metrics, METRICS_KEY);
+        if (maxPayloadBytes < MIN_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(MAX_PAYLOAD_KEY + " must be at least " + MIN_PAYLOAD_BYTES + ", got "
+                    + maxPayloadBytes);
+        }
+        if (eventLoopThreads < 0) {
+            throw new IllegalArgumentException(EVENT_LOOPS_KEY + " must be >= 0, got " + eventLoopThreads);
+        }
+        Settings.requireNonNegative(SHUTDOWN_GRACE_KEY, shutdownGrace);
+        Settings.requireNonNegative(BATCH_WINDOW_KEY, batchWindow);
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(write, "write");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(feed, "feed");
+        Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(limits, "limits");
+        if (write.highWaterMarkBytes() < maxPayloadBytes) {
+            throw new IllegalArgumentException(WriteConfig.HIGH_WATER_KEY + " (" + write.highWaterMarkBytes()
+                    + ") must hold at least one maximal frame (" + MAX_PAYLOAD_KEY + " = " + maxPayloadBytes + ")");
+        }
+    }
+
+    /** Parses and validates the {@code tick-storm} tree; any bad value throws naming its key. */
+    public static ServerConfig from(Config root) {
+        return new ServerConfig(
+                HostPort.parse(LISTEN_KEY, Settings.string(root, LISTEN_KEY)),
+                HostPort.parse(METRICS_KEY, Settings.string(root, METRICS_KEY)),
+                Settings.intBytes(root, MAX_PAYLOAD_KEY),
+                Settings.integer(root, EVENT_LOOPS_KEY),
+                Settings.duration(root, SHUTDOWN_GRACE_KEY),
+                Settings.duration(root, BATCH_WINDOW_KEY),
+                HeartbeatConfig.from(root),
+                WriteConfig.from(root),
+                AuthConfig.from(root),
+                TlsConfig.from(root),
+                FeedConfig.from(root),
+                AdmissionConfig.from(root),
+                LimitsConfig.from(root));
+    }
+
+    /** The effective settings worth logging at startup (never secrets). */
+    public Map<String, Object> summary() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("listen", listen.toString());
+        summary.put("metrics", metrics.toString());
+        summary.put("max_payload_bytes", maxPayloadBytes);
+        summary.put("event_loop_threads", eventLoopThreads);
+        summary.put("shutdown_grace_ms", shutdownGrace.toMillis());
+        summary.put("batch_window_ms", batchWindow.toMillis());
+        summary.put("heartbeat_interval_ms", heartbeat.interval().toMillis());
+        summary.put("heartbeat_timeout_ms", heartbeat.timeout().toMillis());
+        summary.put("outbound_budget_bytes", write.outboundBudgetBytes());
+        summary.put("write_high_water_bytes", write.highWaterMarkBytes());
+        summary.put("write_deadline_ms", write.deadline().toMillis());
+        return summary;
+    }
+}

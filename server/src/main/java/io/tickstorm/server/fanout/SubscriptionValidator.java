@@ -1,0 +1,81 @@
+package io.tickstorm.server.fanout;
+
+import io.tickstorm.protocol.proto.SubscribeRequest;
+import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.server.feed.BarHistory;
+import io.tickstorm.server.feed.BarMode;
+import io.tickstorm.server.feed.SymbolUniverse;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a SUBSCRIBE against PROTOCOL.md §5.2 and §5.3: a known mode; at most {@value #MAX_SYMBOLS} distinct
+ * symbols, each matching {@code ^[A-Z0-9._-]{1,16}$} and carried by this server (duplicates count once; none means
+ * all); a replay start only for SECOND/MINUTE and only inside the retained history. Stateless; any thread.
+ */
+public final class SubscriptionValidator {
+
+    public static final int MAX_SYMBOLS = 100;
+    static final Pattern SYMBOL = Pattern.compile("^[A-Z0-9._-]{1,16}$");
+
+    private final SymbolUniverse universe;
+    private final BarHistory history;
+    private final int[] allSymbols;
+
+    public SubscriptionValidator(SymbolUniverse universe, BarHistory history) {
+        this.universe = universe;
+        this.history = history;
+        this.allSymbols = new int[universe.size()];
+        Arrays.setAll(allSymbols, i -> i);
+    }
+
+    public SubscriptionSpec validate(SubscribeRequest request) throws SubscriptionRejectedException {
+        SubscriptionMode mode = request.getMode();
+        if (mode != SubscriptionMode.SECOND && mode != SubscriptionMode.MINUTE && mode != SubscriptionMode.REALTIME) {
+            throw new SubscriptionRejectedException("mode",
+                    "mode must be SECOND (1), MINUTE (2) or REALTIME (3), got " + request.getModeValue());
+        }
+        int[] symbols = symbols(request);
+        long start = request.getStartTimeMs();
+        if (start != 0) {
+            if (mode == SubscriptionMode.REALTIME) {
+                throw new SubscriptionRejectedException("start_time_ms", "REALTIME keeps no history to replay");
+            }
+            BarMode barMode = FanOut.barMode(mode);
+            if (!history.acceptsStartTime(barMode, start)) {
+                throw new SubscriptionRejectedException("start_time_ms", "start_time_ms " + start
+                        + " is outside the retained " + mode + " history (oldest bar " + history.oldestRetainedMs(barMode)
+                        + ", current interval ends " + history.nextBoundaryMs(barMode) + ")");
+            }
+        }
+        return new SubscriptionSpec(mode, symbols, start);
+    }
+
+    private int[] symbols(SubscribeRequest request) throws SubscriptionRejectedException {
+        if (request.getSymbolsCount() == 0) {
+            return allSymbols;
+        }
+        BitSet chosen = new BitSet(universe.size());
+        for (String symbol : request.getSymbolsList()) {
+            if (!SYMBOL.matcher(symbol).matches()) {
+                throw new SubscriptionRejectedException("symbols", "symbol \"" + printable(symbol)
+                        + "\" does not match ^[A-Z0-9._-]{1,16}$");
+            }
+            int index = universe.indexOf(symbol);
+            if (index < 0) {
+                throw new SubscriptionRejectedException("symbols", "symbol " + symbol + " is not carried by this server");
+            }
+            chosen.set(index);
+            if (chosen.cardinality() > MAX_SYMBOLS) {
+                throw new SubscriptionRejectedException("symbols", "at most " + MAX_SYMBOLS + " symbols per subscription");
+            }
+        }
+        return chosen.stream().toArray();
+    }
+
+    private static String printable(String symbol) {
+        String cut = symbol.length() > 32 ? symbol.substring(0, 32) + "..." : symbol;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+}

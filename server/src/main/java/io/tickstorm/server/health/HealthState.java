@@ -1,0 +1,68 @@
+package io.tickstorm.server.health;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the health endpoints report.
+ *
+ * <ul>
+ *   <li>startup: the server has bound its ports and started its feed;
+ *   <li>ready: started, still listening, not draining for shutdown and not in a resource breach;
+ *   <li>live: the event loops answer (see {@link EventLoopProbe}).
+ * </ul>
+ *
+ * Written by the server's lifecycle thread, read by the HTTP server's threads.
+ */
+public final class HealthState {
+
+    private volatile boolean started;
+    private volatile boolean draining;
+    private final BooleanSupplier breach;
+    private final BooleanSupplier eventLoopsLive;
+
+    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive) {
+        this.breach = breach;
+        this.eventLoopsLive = eventLoopsLive;
+    }
+
+    public void markStarted() {
+        started = true;
+    }
+
+    public void markDraining() {
+        draining = true;
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public boolean live() {
+        return eventLoopsLive.getAsBoolean();
+    }
+
+    public boolean ready() {
+        return started && !draining && !breach.getAsBoolean();
+    }
+
+    /** Why the server is not ready (empty when it is). */
+    public List<String> notReadyReasons() {
+        List<String> reasons = new ArrayList<>(3);
+        if (!started) {
+            reasons.add("starting");
+        }
+        if (draining) {
+            reasons.add("draining");
+        }
+        if (breach.getAsBoolean()) {
+            reasons.add("resource breach");
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,208 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tickstorm.protocol.FrameType;
+import io.tickstorm.protocol.codec.Frame;
+import io.tickstorm.protocol.codec.OutboundMessage;
+import io.tickstorm.protocol.codec.Payloads;
+import io.tickstorm.protocol.codec.ProtocolException;
+import io.tickstorm.protocol.proto.AckResponse;
+import io.tickstorm.protocol.proto.AuthRequest;
+import io.tickstorm.protocol.proto.ErrorCode;
+import io.tickstorm.protocol.proto.MessageType;
+import io.tickstorm.server.auth.AuthReason;
+import io.tickstorm.server.auth.AuthResult;
+import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.metrics.ServerMetrics;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Authentication (PROTOCOL.md §5.1): the first frame must be AUTH and must arrive within the auth timeout.
+ *
+ * <p>A SUBSCRIBE or HEARTBEAT first, whatever its payload, or silence until the deadline: AUTH_REQUIRED. An
+ * unparseable AuthRequest or wrong credentials: INVALID_AUTH. An address over its failed-login budget:
+ * RATE_LIMITED. The check itself runs on the authenticator's hash threads, never on this event loop; frames that
+ * arrive meanwhile wait here (a few at most) and go to the session, in order, once the ACK is out. On success this
+ * handler adds the session handler after itself and removes itself. Per channel, not sharable.
+ */
+public final class AuthHandler extends ChannelInboundHandlerAdapter {
+
+    /** Frames a client may pipeline behind its AUTH before the answer. */
+    static final int MAX_PENDING_FRAMES = 16;
+
+    private final Authenticator authenticator;
+    private final long timeoutNanos;
+    private final ErrorResponder responder;
+    private final ServerMetrics metrics;
+    private final Map<String, String> ackMetadata;
+    private final Supplier<? extends ChannelHandler> sessionFactory;
+    private final String sessionName;
+
+    private final ArrayDeque<Frame> pending = new ArrayDeque<>(0);
+    private ScheduledFuture<?> deadline;
+    private boolean verifying;
+    private String username;
+
+    public AuthHandler(Authenticator authenticator, Duration timeout, ErrorResponder responder, ServerMetrics metrics,
+            Map<String, String> ackMetadata, String sessionName, Supplier<? extends ChannelHandler> sessionFactory) {
+        this.authenticator = authenticator;
+        this.timeoutNanos = timeout.toNanos();
+        this.responder = responder;
+        this.metrics = metrics;
+        this.ackMetadata = Map.copyOf(ackMetadata);
+        this.sessionName = sessionName;
+        this.sessionFactory = sessionFactory;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            armDeadline(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armDeadline(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        if (deadline == null) {
+            deadline = ctx.executor().schedule(() -> onTimeout(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onTimeout(ChannelHandlerContext ctx) {
+        if (!verifying) {
+            responder.fatal(ctx.channel(), ErrorCode.AUTH_REQUIRED,
+                    "no AUTH within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", "timeout");
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (verifying) {
+            if (pending.size() >= MAX_PENDING_FRAMES) {
+                frame.release();
+                throw new ProtocolException(ErrorCode.INVALID_MESSAGE,
+                        "more than " + MAX_PENDING_FRAMES + " frames sent before the AUTH answer", "pipelining");
+            }
+            pending.add(frame);
+            return;
+        }
+        FrameType type = frame.type();
+        if (type != FrameType.AUTH) {
+            frame.release();
+            throw new ProtocolException(ErrorCode.AUTH_REQUIRED, "the first frame must be AUTH, not " + type, "type");
+        }
+        AuthRequest request;
+        try {
+            request = Payloads.parse(frame, AuthRequest.class);
+        } catch (ProtocolException unparseable) {
+            metrics.authFailed("malformed");
+            throw new ProtocolException(ErrorCode.INVALID_AUTH, "unparseable AuthRequest", "payload");
+        } finally {
+            frame.release();
+        }
+        verifying = true;
+        username = request.getUsername();
+        authenticator.authenticate(request.getUsername(), request.getPassword(), throttleKey(ctx.channel()
+                .remoteAddress()), (result, reason) -> ctx.executor().execute(() -> onResult(ctx, result, reason)));
+    }
+
+    private static String throttleKey(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
+    }
+
+    private void onResult(ChannelHandlerContext ctx, AuthResult result, AuthReason reason) {
+        verifying = false;
+        if (ctx.isRemoved() || !ctx.channel().isActive() || ConnectionState.of(ctx.channel()).closing()) {
+            releasePending();
+            return;
+        }
+        switch (result) {
+            case SUCCESS -> succeed(ctx);
+            case INVALID_CREDENTIALS -> {
+                metrics.authFailed(reason.label());
+                fail(ctx, ErrorCode.INVALID_AUTH, "invalid credentials", "");
+            }
+            case RATE_LIMITED -> {
+                metrics.authRateLimited();
+                fail(ctx, ErrorCode.RATE_LIMITED, "too many failed logins from this address; retry later", "");
+            }
+            case BUSY -> {
+                metrics.authFailed(reason.label());
+                fail(ctx, ErrorCode.SERVER_OVERLOADED, "authentication capacity exhausted; retry later", "auth");
+            }
+            case ERROR -> {
+                metrics.authFailed(reason.label());
+                fail(ctx, ErrorCode.INTERNAL_ERROR, "authentication failed internally", "");
+            }
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, ErrorCode code, String message, String details) {
+        releasePending();
+        responder.fatal(ctx.channel(), code, message, details);
+    }
+
+    private void succeed(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        metrics.authSucceeded();
+        ConnectionState.of(ctx.channel()).username(username);
+        AckResponse ack = AckResponse.newBuilder().setAckType(MessageType.AUTH).setSuccess(true)
+                .setMessage("authenticated").setTimestampMs(System.currentTimeMillis()).putAllMetadata(ackMetadata)
+                .build();
+        ctx.writeAndFlush(OutboundMessage.of(ack), ctx.voidPromise());
+        ctx.pipeline().addAfter(ctx.name(), sessionName, sessionFactory.get());
+        // Frames that arrived during verification go to the session in order, then this handler leaves.
+        while (!pending.isEmpty() && !ConnectionState.of(ctx.channel()).closing()) {
+            ctx.fireChannelRead(pending.poll());
+        }
+        releasePending();
+        ctx.pipeline().remove(this);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    private void releasePending() {
+        for (Frame frame; (frame = pending.poll()) != null; ) {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        releasePending();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+}

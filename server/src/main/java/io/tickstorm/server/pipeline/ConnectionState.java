@@ -1,0 +1,54 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * Per-connection facts shared by the handlers of one channel and by the fan-out. Touched only on the channel's
+ * event loop, so plain fields suffice.
+ */
+public final class ConnectionState {
+
+    private static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf(ConnectionState.class, "state");
+
+    private boolean closing;
+    private String username;
+
+    /** The state of {@code channel}, created on first use. */
+    public static ConnectionState of(Channel channel) {
+        ConnectionState state = channel.attr(KEY).get();
+        if (state == null) {
+            state = new ConnectionState();
+            ConnectionState raced = channel.attr(KEY).setIfAbsent(state);
+            if (raced != null) {
+                state = raced;
+            }
+        }
+        return state;
+    }
+
+    /**
+     * True once a fatal ERROR has been sent or the connection is being closed: nothing else may be written, so the
+     * ERROR stays the last frame (PROTOCOL.md §5.7), and no second ERROR follows it.
+     */
+    public boolean closing() {
+        return closing;
+    }
+
+    /** Marks the connection as closing; returns false if it already was. */
+    boolean markClosing() {
+        if (closing) {
+            return false;
+        }
+        closing = true;
+        return true;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    void username(String username) {
+        this.username = username;
+    }
+}

@@ -1,0 +1,63 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.tickstorm.protocol.codec.ProtocolException;
+import io.tickstorm.protocol.proto.ErrorCode;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler: the single place where a failure becomes one ERROR frame and a close.
+ *
+ * <ul>
+ *   <li>{@link ProtocolException}: its code, message and details (PROTOCOL.md §5.7);
+ *   <li>I/O errors and TLS failures: the peer is gone or never spoke our protocol, so close without an ERROR;
+ *   <li>anything else is a bug of ours: INTERNAL_ERROR, logged at WARN.
+ * </ul>
+ *
+ * Also releases anything that reached the end of the pipeline unhandled.
+ */
+@Sharable
+public final class ErrorTailHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorTailHandler.class);
+
+    private final ErrorResponder responder;
+
+    public ErrorTailHandler(ErrorResponder responder) {
+        this.responder = responder;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ConnectionState.of(ctx.channel()).closing()) {
+            return;
+        }
+        if (cause instanceof ProtocolException protocol) {
+            responder.fatal(ctx.channel(), protocol.code(), protocol.getMessage(), protocol.details());
+        } else if (isTransportFailure(cause)) {
+            LOG.debug("Closing {} after transport failure: {}", ctx.channel().remoteAddress(), cause.toString());
+            responder.closeQuietly(ctx.channel());
+        } else {
+            LOG.warn("Unexpected failure on {}; closing with INTERNAL_ERROR", ctx.channel().remoteAddress(), cause);
+            responder.fatal(ctx.channel(), ErrorCode.INTERNAL_ERROR, "internal server error", "");
+        }
+    }
+
+    private static boolean isTransportFailure(Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        return root instanceof IOException || root instanceof SSLException;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        LOG.debug("Discarding unhandled inbound {} on {}", msg, ctx.channel());
+        ReferenceCountUtil.release(msg);
+    }
+}
