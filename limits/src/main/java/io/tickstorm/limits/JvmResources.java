@@ -18,7 +18,8 @@ public record JvmResources(long maxHeapBytes, long maxDirectMemoryBytes, int ava
             throw new IllegalArgumentException("maxHeapBytes must be positive, was " + maxHeapBytes);
         }
         if (maxDirectMemoryBytes < 0) {
-            throw new IllegalArgumentException("maxDirectMemoryBytes must not be negative, was " + maxDirectMemoryBytes);
+            throw new IllegalArgumentException(
+                    "maxDirectMemoryBytes must not be negative, was " + maxDirectMemoryBytes);
         }
         if (availableProcessors < 1) {
             throw new IllegalArgumentException("availableProcessors must be at least 1, was " + availableProcessors);

@@ -10,7 +10,8 @@ import java.util.Objects;
  * in this module's {@code reference.conf}.
  *
  * @param maxConnections      explicit connection ceiling, 0 = derive ({@code MAX_CONNECTIONS})
- * @param maxOpenFiles        open-file limit override, 0 = read {@code /proc/self/limits} ({@code ULIMIT_MAX_OPEN_FILES})
+ * @param maxOpenFiles        open-file limit override, 0 = read {@code /proc/self/limits}
+ *                            ({@code ULIMIT_MAX_OPEN_FILES})
  * @param maxMemoryBytes      memory limit override, 0 = read the cgroup ({@code ULIMIT_MAX_MEMORY_SIZE})
  * @param connectionCostBytes heap plus direct memory one subscriber costs ({@code CONNECTION_COST_BYTES})
  * @param fdReserve           file descriptors kept back from connections ({@code FD_RESERVE})

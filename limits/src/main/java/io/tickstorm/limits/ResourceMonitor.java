@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   usage/limit  ──▶ &ge; high-water ──▶ BREACH (WARN "resource breach", count +1, listener.breachStarted)
- *                     BREACH and &lt; low-water ──▶ clear (INFO "resource breach cleared", listener.breachCleared)
+ *   BREACH and usage/limit &lt; low-water ──▶ clear (INFO "resource breach cleared", listener.breachCleared)
  * </pre>
  * Between the two marks a resource keeps its state, so usage hovering at the high-water mark does not flap.
  *
@@ -57,7 +57,8 @@ public final class ResourceMonitor implements AutoCloseable {
     public ResourceMonitor(List<MonitoredResource> resources, double highWater, double lowWater,
             ResourceBreachListener listener) {
         if (!(highWater > 0 && highWater <= 1 && lowWater > 0 && lowWater < highWater)) {
-            throw new IllegalArgumentException("need 0 < lowWater < highWater <= 1, got " + lowWater + ", " + highWater);
+            throw new IllegalArgumentException(
+                    "need 0 < lowWater < highWater <= 1, got " + lowWater + ", " + highWater);
         }
         for (MonitoredResource r : resources) {
             if (monitored[r.resource().ordinal()] != null) {

@@ -30,6 +30,7 @@ public final class AdmissionControl {
     public static final int MAX_RATE_TRACKED_ADDRESSES = 65_536;
 
     static final long REFUSAL_LOG_INTERVAL_SECONDS = 10;
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(REFUSAL_LOG_INTERVAL_SECONDS);
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionControl.class);
 
@@ -55,7 +56,8 @@ public final class AdmissionControl {
      * @param config        lists, per-address cap and rate
      * @param connectionCap the global cap ({@code Limits.connectionCap()})
      * @param gate          closed on breach and shutdown
-     * @param responder     tells and closes a refused channel (plain TCP: ERROR frame; TLS: {@link RefusalResponder#CLOSE})
+     * @param responder     tells and closes a refused channel (plain TCP: ERROR frame; TLS:
+     *                      {@link RefusalResponder#CLOSE})
      * @param listener      counts refusals by reason
      * @param nanoClock     monotonic time for the rate guard ({@code System::nanoTime})
      */
@@ -180,8 +182,7 @@ public final class AdmissionControl {
         listener.refused(refusal.reason());
         long now = nanoClock.getAsLong();
         long next = nextRefusalLogNanos.get();
-        if (now - next >= 0
-                && nextRefusalLogNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(REFUSAL_LOG_INTERVAL_SECONDS))) {
+        if (now - next >= 0 && nextRefusalLogNanos.compareAndSet(next, now + REFUSAL_LOG_INTERVAL_NANOS)) {
             LOG.warn("connection from {} refused ({}: {}); {} more refused since the last report",
                     peer, refusal.reason().label(), refusal.details(), unloggedRefusals.getAndSet(0));
         } else {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *   channelActive ──refused──▶ autoRead off, responder (ERROR + close, or close); nothing propagates
  *        │
  *        ├─admitted, rate ok──▶ fireChannelActive
- *        └─admitted, over rate─▶ autoRead off, schedule on the channel's loop ──▶ fireChannelActive, autoRead back
+ *        └─admitted, over rate─▶ autoRead off, schedule on the channel's loop
+ *                                   ──▶ later: fireChannelActive, autoRead restored
  *   channelInactive ──▶ free the slot counted at admission, for the address recorded then
  * </pre>
  * The peer address is kept in a channel attribute at admission because {@code remoteAddress()} may be gone by the

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -209,5 +210,19 @@ class AdmissionHandlerTest {
         connect(control, "203.0.113.10", b);
         assertEquals(0, a.active);
         assertEquals(1, b.active);
+    }
+
+    @Test
+    void peerWithoutIpAddressCountsGloballyAndFailsOnlyAnAllowlist() {
+        AdmissionControl open = control(AdmissionConfig.OPEN, 10);
+        EmbeddedChannel plain = new EmbeddedChannel(open.handler());
+        assertTrue(plain.isActive());
+        assertEquals(1, open.activeConnections());
+        plain.close();
+        assertEquals(0, open.activeConnections());
+
+        AdmissionControl restricted = control(new AdmissionConfig(IpFilter.parse("10.0.0.0/8", ""), 0, 0, 1), 10);
+        assertFalse(new EmbeddedChannel(restricted.handler()).isOpen());
+        assertEquals(Map.of(RefusalReason.NOT_ALLOWLISTED, 1), counted);
     }
 }
