@@ -1,0 +1,448 @@
+package io.tickstorm.server.fanout;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.tickstorm.protocol.FrameType;
+import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.server.feed.BarHistory;
+import io.tickstorm.server.feed.BarMode;
+import io.tickstorm.server.feed.BarSet;
+import io.tickstorm.server.feed.FeedListener;
+import io.tickstorm.server.feed.SymbolUniverse;
+import io.tickstorm.server.feed.TickBlock;
+import io.tickstorm.server.feed.TickFeed;
+import io.tickstorm.server.metrics.ServerMetrics;
+import io.tickstorm.server.metrics.ServerMetrics.ModeMetrics;
+import io.tickstorm.server.pipeline.ConnectionState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Turns the feed into DATA_BATCH frames for every subscriber (DESIGN.md §3, PROTOCOL.md §5.2, §5.3, §5.5, §5.6).
+ *
+ * <h2>Threads</h2>
+ * The {@link FeedListener} callbacks run on the feed thread: they encode each stream batch once and hand one
+ * {@link Delivery} per event loop that has subscribers of the stream. {@link #join} and {@link #leave} run on the
+ * subscriber's event loop. The stream registry (creating and ending streams, at subscribe and close) is the only
+ * place that takes a lock; nothing per tick or per batch does.
+ *
+ * <h2>No gap, no duplicate</h2>
+ * <ul>
+ *   <li>SECOND/MINUTE: the feed appends a bar set to the history before calling {@link #onBars}, and reads each loop
+ *       group's registration count after that; a joining subscriber registers first and reads the history after.
+ *       Whichever happens first, the subscriber gets every later batch, and batches it already has from its
+ *       snapshot or replay are skipped by sequence number.
+ *   <li>REALTIME: joins are served by the feed thread itself, between batches: it seals what is pending, takes the
+ *       latest state of the subscribed symbols, and queues the snapshot on the subscriber's loop ahead of every later
+ *       batch.
+ * </ul>
+ */
+public final class FanOut implements FeedListener, AutoCloseable {
+
+    /** Full REALTIME batches that may be in flight per stream before the feed thread waits for the loops. */
+    static final int MAX_IN_FLIGHT = 16;
+    private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long NANOS_PER_MS = 1_000_000L;
+
+    private final FanOutContext context;
+    private final ServerMetrics metrics;
+    private final EventLoop[] loops;
+    private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
+    private final Map<SubscriptionMode, ModeMetrics> modeMetrics = new HashMap<>();
+    private final Map<SubscriptionMode, AtomicInteger> subscriptions = new HashMap<>();
+
+    private final Object registryLock = new Object();
+    private final Map<StreamKey, Stream> streams = new HashMap<>();
+    private volatile Stream[] secondStreams = new Stream[0];
+    private volatile Stream[] minuteStreams = new Stream[0];
+    private final ConcurrentLinkedQueue<RealtimeStream> newRealtime = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    // Feed thread only.
+    private final List<RealtimeStream> realtime = new ArrayList<>();
+    private final BatchBuilder secondBuilder;
+    private final BatchBuilder minuteBuilder;
+    private TickFeed feed;
+    private SymbolUniverse universe;
+    private BarHistory history;
+    private SubscriptionValidator validator;
+    private TickBlock latestTicks;
+
+    public FanOut(FanOutContext context, EventLoopGroup workers, ServerMetrics metrics) {
+        this.context = context;
+        this.metrics = metrics;
+        List<EventLoop> list = new ArrayList<>();
+        for (EventExecutor executor : workers) {
+            loopIndex.put(executor, list.size());
+            list.add((EventLoop) executor);
+        }
+        this.loops = list.toArray(EventLoop[]::new);
+        for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
+                SubscriptionMode.REALTIME)) {
+            modeMetrics.put(mode, metrics.mode(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            subscriptions.put(mode, new AtomicInteger());
+        }
+        secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
+        minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
+    }
+
+    /** Connects the fan-out to its feed (they reference each other); call once, before the feed starts. */
+    public void attach(TickFeed tickFeed) {
+        this.feed = tickFeed;
+        this.universe = tickFeed.universe();
+        this.history = tickFeed.history();
+        this.validator = new SubscriptionValidator(universe, history);
+        this.latestTicks = new TickBlock(Math.max(1, universe.size()));
+    }
+
+    public SubscriptionValidator validator() {
+        return validator;
+    }
+
+    static BarMode barMode(SubscriptionMode mode) {
+        return mode == SubscriptionMode.MINUTE ? BarMode.MINUTE : BarMode.SECOND;
+    }
+
+    /** Streams currently alive (for {@code tick_storm_streams}). */
+    public int streamCount() {
+        synchronized (registryLock) {
+            return streams.size();
+        }
+    }
+
+    /** Subscribed connections of {@code mode} (for {@code tick_storm_subscriptions}). */
+    public int subscriptions(SubscriptionMode mode) {
+        return subscriptions.get(mode).get();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Subscribe and leave: on the subscriber's event loop.
+
+    /**
+     * Adds the channel to its stream and sends its snapshot (or replay) ahead of live batches. The caller has
+     * already sent the SUBSCRIBE ACK. Must run on {@code channel}'s event loop.
+     */
+    public Subscriber join(Channel channel, SubscriptionSpec spec) {
+        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols()));
+        Integer index = loopIndex.get(channel.eventLoop());
+        if (index == null) {
+            throw new IllegalStateException("channel " + channel + " is not served by the fan-out's event loops");
+        }
+        LoopGroup group = stream.groups[index];
+        Subscriber subscriber = new Subscriber(channel, ConnectionState.of(channel), stream, group);
+        if (stream instanceof RealtimeStream live) {
+            live.joins.add(subscriber);
+        } else {
+            group.registered.incrementAndGet();
+            sendBarSnapshot(subscriber, spec);
+            group.add(subscriber);
+        }
+        return subscriber;
+    }
+
+    private void sendBarSnapshot(Subscriber subscriber, SubscriptionSpec spec) {
+        BarMode mode = barMode(spec.mode());
+        BatchBuilder builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
+                spec.mode().getNumber());
+        long nowMs = System.currentTimeMillis();
+        Channel channel = subscriber.channel;
+        long lastSequence;
+        long bytes = 0;
+        int batches = 0;
+        BarSet latest = history.latest(mode);
+        long latestSequence = latest != null ? latest.sequence() : mode.sequenceOf(history.nextBoundaryMs(mode)) - 1;
+        if (spec.replay()) {
+            lastSequence = latestSequence;
+            for (BarSet bars : history.since(mode, spec.startTimeMs())) {
+                ByteBuf batch = encodeBars(builder, bars, subscriber.stream.symbols(), nowMs, true);
+                bytes += batch.readableBytes();
+                batches++;
+                channel.write(batch, channel.voidPromise());
+                lastSequence = Math.max(lastSequence, bars.sequence());
+            }
+        } else {
+            ByteBuf batch = latest != null
+                    ? encodeBars(builder, latest, subscriber.stream.symbols(), nowMs, true)
+                    : builder.finish(nowMs, latestSequence, true);
+            bytes += batch.readableBytes();
+            batches++;
+            channel.write(batch, channel.voidPromise());
+            lastSequence = latestSequence;
+        }
+        channel.flush();
+        metrics.framesSent(FrameType.DATA_BATCH, batches);
+        subscriber.replayCreditBytes = bytes;
+        subscriber.lastSequence = lastSequence;
+    }
+
+    /** Removes the subscriber (connection closed). Must run on its channel's event loop; idempotent. */
+    public void leave(Subscriber subscriber) {
+        if (subscriber.left) {
+            return;
+        }
+        subscriber.left = true;
+        if (subscriber.slot >= 0) {
+            subscriber.group.remove(subscriber);
+            subscriber.group.registered.decrementAndGet();
+        }
+        release(subscriber.stream);
+    }
+
+    private Stream acquire(StreamKey key) {
+        synchronized (registryLock) {
+            Stream stream = streams.get(key);
+            if (stream == null) {
+                ModeMetrics mm = modeMetrics.get(key.mode());
+                if (key.mode() == SubscriptionMode.REALTIME) {
+                    RealtimeStream live = new RealtimeStream(key, universe.size(), loops, mm, new BatchBuilder(
+                            context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE));
+                    newRealtime.add(live);
+                    stream = live;
+                } else {
+                    stream = new Stream(key, universe.size(), loops, mm);
+                }
+                streams.put(key, stream);
+                republish();
+            }
+            stream.subscribers++;
+            subscriptions.get(key.mode()).incrementAndGet();
+            return stream;
+        }
+    }
+
+    private void release(Stream stream) {
+        synchronized (registryLock) {
+            subscriptions.get(stream.key.mode()).decrementAndGet();
+            if (--stream.subscribers == 0) {
+                stream.dead = true;
+                streams.remove(stream.key);
+                republish();
+            }
+        }
+    }
+
+    /** Rebuilds the bar-stream arrays the feed thread reads; under the registry lock. */
+    private void republish() {
+        List<Stream> seconds = new ArrayList<>();
+        List<Stream> minutes = new ArrayList<>();
+        for (Stream stream : streams.values()) {
+            if (stream.key.mode() == SubscriptionMode.SECOND) {
+                seconds.add(stream);
+            } else if (stream.key.mode() == SubscriptionMode.MINUTE) {
+                minutes.add(stream);
+            }
+        }
+        secondStreams = seconds.toArray(Stream[]::new);
+        minuteStreams = minutes.toArray(Stream[]::new);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Feed thread.
+
+    @Override
+    public void onBars(BarSet bars) {
+        boolean minute = bars.mode() == BarMode.MINUTE;
+        Stream[] targets = minute ? minuteStreams : secondStreams;
+        BatchBuilder builder = minute ? minuteBuilder : secondBuilder;
+        long originNanos = bars.boundaryMs() * NANOS_PER_MS;
+        for (Stream stream : targets) {
+            if (stream.dead) {
+                continue;
+            }
+            int loopsWithSubscribers = loopsWithSubscribers(stream);
+            if (loopsWithSubscribers == 0) {
+                continue;
+            }
+            ByteBuf batch = encodeBars(builder, bars, stream.symbols(), System.currentTimeMillis(), false);
+            dispatch(stream, batch, bars.sequence(), stream.symbols().length, originNanos, loopsWithSubscribers, null);
+        }
+    }
+
+    @Override
+    public void onTicks(TickBlock block) {
+        for (RealtimeStream created; (created = newRealtime.poll()) != null; ) {
+            realtime.add(created);
+        }
+        boolean latestTaken = false;
+        for (int s = realtime.size() - 1; s >= 0; s--) {
+            RealtimeStream stream = realtime.get(s);
+            if (stream.dead) {
+                stream.pending.discard();
+                realtime.remove(s);
+                continue;
+            }
+            append(stream, block);
+            if (!stream.pending.isEmpty() && stream.inFlight.get() == 0 && windowElapsed(stream)) {
+                seal(stream);
+            }
+            if (!stream.joins.isEmpty()) {
+                if (!stream.pending.isEmpty()) {
+                    seal(stream);
+                }
+                if (!latestTaken) {
+                    feed.copyLatestTicks(latestTicks);
+                    latestTaken = true;
+                }
+                serveJoins(stream);
+            }
+        }
+    }
+
+    private boolean windowElapsed(RealtimeStream stream) {
+        return context.batchWindowNanos() == 0 || System.nanoTime() - stream.firstPendingNanos >= context.batchWindowNanos();
+    }
+
+    private void append(RealtimeStream stream, TickBlock block) {
+        boolean[] wanted = stream.wanted;
+        BatchBuilder pending = stream.pending;
+        for (int i = 0, n = block.count(); i < n; i++) {
+            int symbol = block.symbolIndex(i);
+            if (!wanted[symbol]) {
+                continue;
+            }
+            byte[] name = universe.symbolBytes(symbol);
+            long timestampMs = block.timestampMs(i);
+            int size = pending.tickSize(name, timestampMs, block.price(i), block.volume(i), block.bid(i),
+                    block.ask(i), block.bidSize(i), block.askSize(i));
+            if (!pending.fits(size)) {
+                awaitCapacity(stream);
+                seal(stream);
+            }
+            if (pending.isEmpty()) {
+                stream.firstPendingNanos = System.nanoTime();
+            }
+            pending.add(size, name, timestampMs, block.price(i), block.volume(i), block.bid(i), block.ask(i),
+                    block.bidSize(i), block.askSize(i), block.timestampNanos(i));
+        }
+    }
+
+    /** Backpressure: with too many full batches in flight the feed waits for the loops (it falls behind, honestly). */
+    private void awaitCapacity(RealtimeStream stream) {
+        while (stream.inFlight.get() >= MAX_IN_FLIGHT && !stream.dead && !closed) {
+            LockSupport.parkNanos(BACKPRESSURE_PARK_NANOS);
+        }
+    }
+
+    private void seal(RealtimeStream stream) {
+        int tickCount = stream.pending.tickCount();
+        long originNanos = stream.pending.oldestTickNanos();
+        long sequence = ++stream.sequence;
+        ByteBuf batch = stream.pending.finish(System.currentTimeMillis(), sequence, false);
+        int loopsWithSubscribers = loopsWithSubscribers(stream);
+        if (loopsWithSubscribers == 0) {
+            batch.release();
+            return;
+        }
+        stream.inFlight.incrementAndGet();
+        dispatch(stream, batch, sequence, tickCount, originNanos, loopsWithSubscribers, stream.inFlight);
+    }
+
+    private void serveJoins(RealtimeStream stream) {
+        BatchBuilder builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
+                SubscriptionMode.REALTIME_VALUE);
+        for (Subscriber subscriber; (subscriber = stream.joins.poll()) != null; ) {
+            if (subscriber.left) {
+                continue;
+            }
+            subscriber.group.registered.incrementAndGet();
+            for (int symbol : stream.symbols()) {
+                addTick(builder, latestTicks, symbol);
+            }
+            ByteBuf snapshot = builder.finish(System.currentTimeMillis(), stream.sequence, true);
+            long sequence = stream.sequence;
+            Subscriber joining = subscriber;
+            subscriber.group.loop.execute(() -> completeJoin(joining, snapshot, sequence));
+        }
+    }
+
+    private void addTick(BatchBuilder builder, TickBlock ticks, int slot) {
+        byte[] name = universe.symbolBytes(ticks.symbolIndex(slot));
+        long timestampMs = ticks.timestampMs(slot);
+        int size = builder.tickSize(name, timestampMs, ticks.price(slot), ticks.volume(slot), ticks.bid(slot),
+                ticks.ask(slot), ticks.bidSize(slot), ticks.askSize(slot));
+        builder.add(size, name, timestampMs, ticks.price(slot), ticks.volume(slot), ticks.bid(slot), ticks.ask(slot),
+                ticks.bidSize(slot), ticks.askSize(slot), ticks.timestampNanos(slot));
+    }
+
+    /** On the subscriber's loop: the snapshot goes out ahead of every batch the feed dispatched after it. */
+    private void completeJoin(Subscriber subscriber, ByteBuf snapshot, long sequence) {
+        Channel channel = subscriber.channel;
+        if (subscriber.left || !channel.isActive() || subscriber.state.closing()) {
+            snapshot.release();
+            subscriber.group.registered.decrementAndGet();
+            return;
+        }
+        subscriber.lastSequence = sequence;
+        subscriber.replayCreditBytes = snapshot.readableBytes();
+        channel.writeAndFlush(snapshot, channel.voidPromise());
+        metrics.framesSent(FrameType.DATA_BATCH, 1);
+        subscriber.group.add(subscriber);
+    }
+
+    private ByteBuf encodeBars(BatchBuilder builder, BarSet bars, int[] symbols, long nowMs, boolean snapshot) {
+        long timestampMs = bars.boundaryMs();
+        long createdNanos = timestampMs * NANOS_PER_MS;
+        for (int symbol : symbols) {
+            byte[] name = universe.symbolBytes(symbol);
+            int size = builder.tickSize(name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
+                    bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol));
+            builder.add(size, name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
+                    bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol), createdNanos);
+        }
+        return builder.finish(nowMs, bars.sequence(), snapshot);
+    }
+
+    private static int loopsWithSubscribers(Stream stream) {
+        int count = 0;
+        for (LoopGroup group : stream.groups) {
+            if (group.registered.get() > 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void dispatch(Stream stream, ByteBuf batch, long sequence, int tickCount, long originNanos, int loopCount,
+            AtomicInteger inFlight) {
+        Round round = new Round(loopCount, System.nanoTime(), stream.metrics, inFlight);
+        int dispatched = 0;
+        for (LoopGroup group : stream.groups) {
+            if (group.registered.get() > 0 && dispatched < loopCount) {
+                dispatched++;
+                group.loop.execute(new Delivery(context, stream, group, batch.retain(), sequence, tickCount,
+                        originNanos, round));
+            }
+        }
+        // A loop whose last subscriber left between counting and dispatching still completes the round.
+        for (; dispatched < loopCount; dispatched++) {
+            round.loopDone();
+        }
+        batch.release();
+    }
+
+    /**
+     * Stops backpressure waits and drops unsent REALTIME data. Call after the feed thread has stopped; the event
+     * loops release what they still hold as their tasks run or are discarded.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (RealtimeStream stream : realtime) {
+            stream.pending.discard();
+        }
+        for (RealtimeStream stream; (stream = newRealtime.poll()) != null; ) {
+            stream.pending.discard();
+        }
+        realtime.clear();
+    }
+}
