@@ -26,26 +26,41 @@ public final class SymbolUniverse {
     private static final String CURRENCIES = "USD EUR GBP JPY CHF AUD CAD NZD SEK NOK DKK MXN CNH CNY HKD SGD ZAR TRY "
             + "PLN CZK HUF INR KRW BRL";
 
+    // Built-in universe: "SYMBOL basePrice priceDecimals", comma separated, per asset class.
+    private static final String EQUITIES = """
+            AAPL 190 2, MSFT 420 2, NVDA 120 2, AMZN 185 2, GOOGL 170 2, META 500 2, TSLA 250 2, BRK.B 410 2,
+            JPM 200 2, V 275 2, JNJ 155 2, WMT 68 2, PG 165 2, MA 460 2, UNH 520 2, HD 360 2, XOM 115 2, CVX 155 2,
+            LLY 800 2, ABBV 170 2, KO 62 2, PEP 170 2, MRK 125 2, COST 850 2, AVGO 160 2, ORCL 140 2, CSCO 50 2,
+            ADBE 520 2, CRM 270 2, NFLX 650 2, AMD 160 2, INTC 31 2, QCOM 170 2, TXN 195 2, IBM 185 2, BAC 38 2,
+            WFC 58 2, GS 460 2, MS 100 2, C 63 2, DIS 95 2, NKE 95 2, MCD 290 2, SBUX 80 2, BA 180 2, CAT 340 2,
+            GE 165 2, HON 205 2, UPS 140 2, T 17 2, VZ 40 2, PFE 29 2, TMO 580 2, ABT 105 2, DHR 250 2, PYPL 62 2,
+            UBER 70 2, SHOP 75 2, PLTR 25 2, SNOW 150 2, F 12 2, GM 45 2, SAP 190 2, ASML 950 2, TSM 170 2, BABA 80 2,
+            TM 200 2, RY 110 2
+            """;
+
+    private static final String ETFS = """
+            SPY 540 2, QQQ 470 2, IWM 210 2, DIA 400 2, VTI 270 2, VOO 500 2, EEM 43 2, EFA 80 2, GLD 220 2, SLV 27 2,
+            TLT 95 2, HYG 78 2, LQD 110 2, XLF 42 2, XLE 92 2, XLK 220 2, ARKK 48 2
+            """;
+
+    private static final String FX_PAIRS = """
+            EURUSD 1.085 5, GBPUSD 1.27 5, USDJPY 151.5 3, USDCHF 0.90 5, AUDUSD 0.66 5, USDCAD 1.36 5, NZDUSD 0.61 5,
+            EURGBP 0.855 5, EURJPY 164.2 3, GBPJPY 192.4 3, USDSEK 10.5 4, USDNOK 10.7 4, USDMXN 17.1 4,
+            USDCNH 7.24 4
+            """;
+
+    private static final String CRYPTO_PAIRS = """
+            BTC-USD 65000 2, ETH-USD 3400 2, SOL-USD 150 2, XRP-USD 0.52 4, ADA-USD 0.45 4, DOGE-USD 0.15 5,
+            AVAX-USD 35 2, DOT-USD 7 3, LINK-USD 17 3, LTC-USD 85 2, MATIC-USD 0.7 4
+            """;
+
     static {
         List<String> defaults = new ArrayList<>();
         Map<String, Spec> known = new HashMap<>();
-        equities(defaults, known, AssetClass.EQUITY, "AAPL 190", "MSFT 420", "NVDA 120", "AMZN 185", "GOOGL 170", "META 500",
-                "TSLA 250", "BRK.B 410", "JPM 200", "V 275", "JNJ 155", "WMT 68", "PG 165", "MA 460", "UNH 520",
-                "HD 360", "XOM 115", "CVX 155", "LLY 800", "ABBV 170", "KO 62", "PEP 170", "MRK 125", "COST 850",
-                "AVGO 160", "ORCL 140", "CSCO 50", "ADBE 520", "CRM 270", "NFLX 650", "AMD 160", "INTC 31",
-                "QCOM 170", "TXN 195", "IBM 185", "BAC 38", "WFC 58", "GS 460", "MS 100", "C 63", "DIS 95", "NKE 95",
-                "MCD 290", "SBUX 80", "BA 180", "CAT 340", "GE 165", "HON 205", "UPS 140", "T 17", "VZ 40", "PFE 29",
-                "TMO 580", "ABT 105", "DHR 250", "PYPL 62", "UBER 70", "SHOP 75", "PLTR 25", "SNOW 150", "F 12",
-                "GM 45", "SAP 190", "ASML 950", "TSM 170", "BABA 80", "TM 200", "RY 110");
-        equities(defaults, known, AssetClass.ETF, "SPY 540", "QQQ 470", "IWM 210", "DIA 400", "VTI 270", "VOO 500",
-                "EEM 43", "EFA 80", "GLD 220", "SLV 27", "TLT 95", "HYG 78", "LQD 110", "XLF 42", "XLE 92", "XLK 220",
-                "ARKK 48");
-        fixed(defaults, known, AssetClass.FX, "EURUSD 1.085 5", "GBPUSD 1.27 5", "USDJPY 151.5 3", "USDCHF 0.90 5",
-                "AUDUSD 0.66 5", "USDCAD 1.36 5", "NZDUSD 0.61 5", "EURGBP 0.855 5", "EURJPY 164.2 3",
-                "GBPJPY 192.4 3", "USDSEK 10.5 4", "USDNOK 10.7 4", "USDMXN 17.1 4", "USDCNH 7.24 4");
-        fixed(defaults, known, AssetClass.CRYPTO, "BTC-USD 65000 2", "ETH-USD 3400 2", "SOL-USD 150 2", "XRP-USD 0.52 4",
-                "ADA-USD 0.45 4", "DOGE-USD 0.15 5", "AVAX-USD 35 2", "DOT-USD 7 3", "LINK-USD 17 3",
-                "LTC-USD 85 2", "MATIC-USD 0.7 4");
+        add(defaults, known, AssetClass.EQUITY, EQUITIES);
+        add(defaults, known, AssetClass.ETF, ETFS);
+        add(defaults, known, AssetClass.FX, FX_PAIRS);
+        add(defaults, known, AssetClass.CRYPTO, CRYPTO_PAIRS);
         DEFAULT_SYMBOLS = List.copyOf(defaults);
         KNOWN = Map.copyOf(known);
     }
@@ -162,25 +177,12 @@ public final class SymbolUniverse {
         return CURRENCIES.contains(code);
     }
 
-    private static void equities(List<String> defaults, Map<String, Spec> known, AssetClass assetClass,
-            String... entries) {
-        for (String entry : entries) {
-            String[] parts = entry.split(" ");
-            add(defaults, known, parts[0], new Spec(assetClass, Double.parseDouble(parts[1]), 2));
+    private static void add(List<String> defaults, Map<String, Spec> known, AssetClass assetClass, String table) {
+        for (String entry : table.split(",")) {
+            String[] parts = entry.trim().split("\\s+");
+            defaults.add(parts[0]);
+            known.put(parts[0], new Spec(assetClass, Double.parseDouble(parts[1]), Integer.parseInt(parts[2])));
         }
-    }
-
-    private static void fixed(List<String> defaults, Map<String, Spec> known, AssetClass assetClass,
-            String... entries) {
-        for (String entry : entries) {
-            String[] parts = entry.split(" ");
-            add(defaults, known, parts[0], new Spec(assetClass, Double.parseDouble(parts[1]), Integer.parseInt(parts[2])));
-        }
-    }
-
-    private static void add(List<String> defaults, Map<String, Spec> known, String symbol, Spec spec) {
-        defaults.add(symbol);
-        known.put(symbol, spec);
     }
 
     private record Spec(AssetClass assetClass, double basePrice, int priceDecimals) {

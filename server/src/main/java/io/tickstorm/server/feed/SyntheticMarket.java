@@ -185,13 +185,39 @@ public final class SyntheticMarket {
         for (int o = 0; o < OCTAVES; o++) {
             int shift = FIRST_OCTAVE_SHIFT + o;
             long cell = epochNanos >> shift;
-            double fraction = (epochNanos & ((1L << shift) - 1)) * OCTAVE_INVERSE_PERIOD[o];
             long key = octaveKeys[keyBase + o];
-            double v0 = signedUnit(SplitMix.at(key, cell));
-            double v1 = signedUnit(SplitMix.at(key, cell + 1));
-            w += OCTAVE_AMPLITUDE[o] * (v0 + (v1 - v0) * fraction);
+            w = addOctave(w, o, epochNanos, shift, signedUnit(SplitMix.at(key, cell)),
+                    signedUnit(SplitMix.at(key, cell + 1)));
         }
         return basePrice[symbol] * StrictMath.exp(volatility[symbol] * w);
+    }
+
+    /** {@link #pathPrice(int, long)}, bit for bit, reusing the octave values cached in {@code cache}. */
+    public double pathPrice(int symbol, long epochNanos, PricePathCache cache) {
+        int keyBase = symbol * OCTAVES;
+        long[] cells = cache.cell;
+        double[] low = cache.low;
+        double[] high = cache.high;
+        double w = 0;
+        for (int o = 0; o < OCTAVES; o++) {
+            int shift = FIRST_OCTAVE_SHIFT + o;
+            long cell = epochNanos >> shift;
+            int slot = keyBase + o;
+            if (cells[slot] != cell) {
+                long key = octaveKeys[slot];
+                // Moving one cell forward, the old right edge is the new left edge: one hash instead of two.
+                low[slot] = cells[slot] == cell - 1 ? high[slot] : signedUnit(SplitMix.at(key, cell));
+                high[slot] = signedUnit(SplitMix.at(key, cell + 1));
+                cells[slot] = cell;
+            }
+            w = addOctave(w, o, epochNanos, shift, low[slot], high[slot]);
+        }
+        return basePrice[symbol] * StrictMath.exp(volatility[symbol] * w);
+    }
+
+    private static double addOctave(double w, int o, long epochNanos, int shift, double v0, double v1) {
+        double fraction = (epochNanos & ((1L << shift) - 1)) * OCTAVE_INVERSE_PERIOD[o];
+        return w + OCTAVE_AMPLITUDE[o] * (v0 + (v1 - v0) * fraction);
     }
 
     /** The volume of tick {@code k} (of {@code symbol}, its symbol) in whole lots; see {@link #volume}. */
@@ -211,11 +237,21 @@ public final class SyntheticMarket {
 
     /** Appends tick {@code k} to {@code out}. */
     public void appendTick(long k, TickBlock out) {
-        write(k, symbolOf(k), tickTimeNanos(k), out);
+        int s = symbolOf(k);
+        long t = tickTimeNanos(k);
+        write(k, s, t, pathPrice(s, t), out);
     }
 
     /** Clears {@code out} and fills it with the {@code count} ticks from {@code firstK} on. */
     public void fill(long firstK, int count, TickBlock out) {
+        fill(firstK, count, out, null);
+    }
+
+    /**
+     * {@link #fill(long, int, TickBlock)} with the price paths evaluated through {@code cache} (several times
+     * cheaper for consecutive blocks; same results). A null cache evaluates them directly.
+     */
+    public void fill(long firstK, int count, TickBlock out, PricePathCache cache) {
         if (count > out.capacity()) {
             throw new IllegalArgumentException("count " + count + " exceeds the block capacity " + out.capacity());
         }
@@ -228,7 +264,8 @@ public final class SyntheticMarket {
         for (int i = 0; i < count; i++) {
             long k = firstK + i;
             long t = second * NANOS_PER_SECOND + remainder * NANOS_PER_SECOND / rate;
-            write(k, symbolAtPosition[(position + rotation) % symbolCount], t, out);
+            int s = symbolAtPosition[(position + rotation) % symbolCount];
+            write(k, s, t, cache == null ? pathPrice(s, t) : pathPrice(s, t, cache), out);
             if (++remainder == rate) {
                 remainder = 0;
                 second++;
@@ -255,9 +292,9 @@ public final class SyntheticMarket {
         }
     }
 
-    private void write(long k, int s, long t, TickBlock out) {
+    private void write(long k, int s, long t, double path, TickBlock out) {
         double scale = priceScale[s];
-        long midTicks = Math.round(pathPrice(s, t) * scale);
+        long midTicks = Math.round(path * scale);
         long h = SplitMix.at(tickKey, k);
         long spread = spreadTicks[s] + spreadTicks[s] * ((h >>> 60) & 7) / 8;
         long bidTicks = Math.max(1, midTicks - spread / 2);

@@ -50,6 +50,7 @@ public final class TickFeed implements AutoCloseable {
     private final BarHistory history;
     private final TickBlock block;
     private final TickBlock closing;
+    private final PricePathCache pathCache;
     private final long[] secondLots;
     private final long[] minuteLots;
     private final long backfillTicks;
@@ -80,6 +81,7 @@ public final class TickFeed implements AutoCloseable {
         this.clock = clock;
         this.block = new TickBlock(blockCapacity);
         this.closing = new TickBlock(universe.size());
+        this.pathCache = new PricePathCache(universe.size());
         this.secondLots = new long[universe.size()];
         this.minuteLots = new long[universe.size()];
 
@@ -253,7 +255,7 @@ public final class TickFeed implements AutoCloseable {
         }
         while (nextK < stopK) {
             int n = (int) Math.min(block.capacity(), stopK - nextK);
-            market.fill(nextK, n, block);
+            market.fill(nextK, n, block, pathCache);
             market.accumulateVolumeLots(nextK, nextK + n, secondLots);
             nextK += n;
             publishedNextK = nextK;
