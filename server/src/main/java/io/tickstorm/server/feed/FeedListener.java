@@ -1,0 +1,24 @@
+package io.tickstorm.server.feed;
+
+/**
+ * Receives what the feed produces, synchronously on the feed thread, in time order: every tick exactly once, and
+ * at every boundary the closed bars after every tick before the boundary. Implementations must be quick and must
+ * not block: the feed does not generate while a callback runs. An exception thrown by a callback is counted and
+ * logged by the feed and does not stop it.
+ */
+public interface FeedListener {
+
+    /**
+     * The next block of ticks. The block is reused once this returns: copy what is needed (for example with
+     * {@link TickBlock#appendFrom(TickBlock, int, int)}), never keep the reference.
+     */
+    void onTicks(TickBlock block);
+
+    /**
+     * A closed set of bars. It has already been appended to the feed's {@link BarHistory} when this is called
+     * (append happens-before the call), so a reader that sees it in the history and a listener that receives it here
+     * can meet without a gap or a duplicate by comparing {@link BarSet#sequence()}. At a whole minute, the SECOND set
+     * comes first, then the MINUTE set.
+     */
+    void onBars(BarSet bars);
+}
