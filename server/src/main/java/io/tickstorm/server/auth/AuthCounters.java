@@ -11,6 +11,7 @@ public final class AuthCounters {
     private final LongAdder[] byReason = new LongAdder[AuthReason.values().length];
     private final LongAdder slowVerifications = new LongAdder();
     private final LongAdder coalescedVerifications = new LongAdder();
+    private final LongAdder staleVerifications = new LongAdder();
     private final LongAdder reloads = new LongAdder();
     private final LongAdder reloadFailures = new LongAdder();
 
@@ -40,6 +41,11 @@ public final class AuthCounters {
         return coalescedVerifications.sum();
     }
 
+    /** Queued verifications skipped because every attempt waiting for them was older than the auth timeout. */
+    public long staleVerifications() {
+        return staleVerifications.sum();
+    }
+
     /** Reloads that changed the credentials. */
     public long reloads() {
         return reloads.sum();
@@ -60,6 +66,10 @@ public final class AuthCounters {
 
     void coalescedVerification() {
         coalescedVerifications.increment();
+    }
+
+    void staleVerification() {
+        staleVerifications.increment();
     }
 
     void reload() {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>verification cache: credentials verified within {@code cache-ttl} against the user's current hash succeed
  *       at once ({@link AuthReason#CACHED});
  *   <li>otherwise a slow hash on the hash executor ({@code hash-threads} threads, at most {@code hash-queue-size}
- *       waiting; a full queue is {@link AuthReason#BUSY}, which does not count as a failure). An unknown user is
+ *       waiting; a full queue is {@link AuthReason#BUSY}, which does not count as a failure, and so is a
+ *       verification whose every waiting attempt is older than the auth timeout). An unknown user is
  *       checked against a decoy hash of the same cost, so it takes as long as a wrong password. Identical
  *       credentials already being verified are not hashed twice: the attempt waits for that result.
  * </ol>
@@ -55,8 +57,9 @@ public final class Authenticator implements AutoCloseable {
     private final VerificationCache cache;
     private final LongSupplier nanoClock;
     private final AuthCounters counters = new AuthCounters();
-    private final ConcurrentHashMap<PendingKey, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PendingKey, Verification> inFlight = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor hashExecutor;
+    private final long staleAfterNanos;
     private volatile CredentialStore store;
 
     /**
@@ -82,6 +85,7 @@ public final class Authenticator implements AutoCloseable {
             LongSupplier nanoClock) {
         this.loader = loader;
         this.nanoClock = nanoClock;
+        this.staleAfterNanos = config.timeoutNanos();
         this.store = initialStore != null ? initialStore : loader.initial();
         this.throttle = new FailedLoginThrottle(config.maxAttempts(), config.rateLimitWindowNanos(),
                 config.blockDurationNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
@@ -165,10 +169,16 @@ public final class Authenticator implements AutoCloseable {
         return cache.size();
     }
 
-    /** Stops the hash threads; queued attempts are answered {@link AuthReason#BUSY}, later ones too. */
+    /**
+     * Stops the hash threads: queued attempts are answered {@link AuthReason#BUSY} at once, as are later ones;
+     * hashes already running finish (they take milliseconds and BouncyCastle ignores interrupts anyway). Waits up
+     * to 5 s for them.
+     */
     @Override
     public void close() {
-        List<Runnable> queued = hashExecutor.shutdownNow();
+        hashExecutor.shutdown();
+        List<Runnable> queued = new ArrayList<>();
+        hashExecutor.getQueue().drainTo(queued);
         for (Runnable task : queued) {
             ((VerificationTask) task).abandon();
         }
@@ -204,7 +214,7 @@ public final class Authenticator implements AutoCloseable {
             return;
         }
         PendingKey key = new PendingKey(digest, stored != null ? stored : snapshot.decoy());
-        CompletableFuture<Boolean> verification = join(key, password);
+        CompletableFuture<Boolean> verification = join(key, password, nowNanos);
         verification
                 .<Void>handle((matched, error) -> {
                     finish(sourceKey, digest, stored, matched, error, callback);
@@ -214,21 +224,22 @@ public final class Authenticator implements AutoCloseable {
     }
 
     /** The verification of these credentials against this hash: the one in flight, or a newly queued one. */
-    private CompletableFuture<Boolean> join(PendingKey key, String password) {
-        CompletableFuture<Boolean> created = new CompletableFuture<>();
-        CompletableFuture<Boolean> existing = inFlight.putIfAbsent(key, created);
+    private CompletableFuture<Boolean> join(PendingKey key, String password, long nowNanos) {
+        Verification created = new Verification(nowNanos);
+        Verification existing = inFlight.putIfAbsent(key, created);
         if (existing != null) {
+            existing.lastJoinNanos = nowNanos;
             counters.coalescedVerification();
-            return existing;
+            return existing.result;
         }
         try {
             hashExecutor.execute(new VerificationTask(key, password, created));
         } catch (RejectedExecutionException e) {
             // Every attempt that joined meanwhile is refused with this one: BUSY, nothing counted.
             inFlight.remove(key, created);
-            created.completeExceptionally(e);
+            created.result.completeExceptionally(e);
         }
-        return created;
+        return created.result;
     }
 
     private void finish(Object sourceKey, VerificationCache.CredentialDigest digest, PasswordHash stored,
@@ -282,21 +293,42 @@ public final class Authenticator implements AutoCloseable {
     private record PendingKey(VerificationCache.CredentialDigest digest, PasswordHash hash) {
     }
 
-    /** One slow hash; completes its future exactly once, whatever happens. */
+    /** One verification and the attempts waiting for it. */
+    private static final class Verification {
+        final CompletableFuture<Boolean> result = new CompletableFuture<>();
+        /** When the most recent attempt joined; racing writers all store a recent time, which is all it needs. */
+        volatile long lastJoinNanos;
+
+        Verification(long nowNanos) {
+            this.lastJoinNanos = nowNanos;
+        }
+    }
+
+    /**
+     * One slow hash; completes its verification exactly once, whatever happens. If every attempt waiting for it
+     * arrived longer ago than the auth timeout, their connections are closed already: the hash is skipped
+     * ({@link AuthReason#BUSY}) so that stale work from a storm does not delay fresh attempts.
+     */
     private final class VerificationTask implements Runnable {
         private final PendingKey key;
         private final String password;
-        private final CompletableFuture<Boolean> result;
+        private final Verification verification;
 
-        VerificationTask(PendingKey key, String password, CompletableFuture<Boolean> result) {
+        VerificationTask(PendingKey key, String password, Verification verification) {
             this.key = key;
             this.password = password;
-            this.result = result;
+            this.verification = verification;
         }
 
         @Override
         public void run() {
+            CompletableFuture<Boolean> result = verification.result;
             try {
+                if (nanoClock.getAsLong() - verification.lastJoinNanos >= staleAfterNanos) {
+                    counters.staleVerification();
+                    result.completeExceptionally(new RejectedExecutionException("waited longer than the auth timeout"));
+                    return;
+                }
                 counters.slowVerification();
                 result.complete(key.hash().matches(password.getBytes(StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
@@ -304,7 +336,7 @@ public final class Authenticator implements AutoCloseable {
             } finally {
                 // Removed after completion: an attempt arriving in between joins the finished future and is
                 // answered at once, on its own thread.
-                inFlight.remove(key, result);
+                inFlight.remove(key, verification);
                 if (!result.isDone()) {
                     result.completeExceptionally(new IllegalStateException("verification aborted"));
                 }
@@ -312,8 +344,8 @@ public final class Authenticator implements AutoCloseable {
         }
 
         void abandon() {
-            inFlight.remove(key, result);
-            result.completeExceptionally(new RejectedExecutionException("authenticator closed"));
+            inFlight.remove(key, verification);
+            verification.result.completeExceptionally(new RejectedExecutionException("authenticator closed"));
         }
     }
 
