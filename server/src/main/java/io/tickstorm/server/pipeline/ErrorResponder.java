@@ -52,6 +52,15 @@ public final class ErrorResponder {
         channel.writeAndFlush(error(code, message, details), channel.voidPromise());
     }
 
+    /** SLOW_CONSUMER (best effort: the peer may never read it), counted, then close (PROTOCOL.md §5.8). */
+    public void slowConsumer(Channel channel, String why) {
+        if (ConnectionState.of(channel).closing()) {
+            return;
+        }
+        metrics.slowConsumerDisconnected();
+        fatal(channel, ErrorCode.SLOW_CONSUMER, "slow consumer: " + why, "");
+    }
+
     /** Closes without an ERROR (the peer went away, or TLS failed before any frame could be sent). */
     public void closeQuietly(Channel channel) {
         ConnectionState.of(channel).markClosing();

@@ -1,0 +1,139 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tickstorm.protocol.codec.Frame;
+import io.tickstorm.protocol.codec.OutboundMessage;
+import io.tickstorm.protocol.codec.Payloads;
+import io.tickstorm.protocol.proto.AckResponse;
+import io.tickstorm.protocol.proto.ErrorCode;
+import io.tickstorm.protocol.proto.HeartbeatRequest;
+import io.tickstorm.protocol.proto.HeartbeatResponse;
+import io.tickstorm.protocol.proto.MessageType;
+import io.tickstorm.protocol.proto.SubscribeRequest;
+import io.tickstorm.server.fanout.FanOut;
+import io.tickstorm.server.fanout.Subscriber;
+import io.tickstorm.server.fanout.SubscriptionRejectedException;
+import io.tickstorm.server.fanout.SubscriptionSpec;
+import io.tickstorm.server.metrics.ServerMetrics;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An authenticated connection (PROTOCOL.md §5.2 and §5.4): one SUBSCRIBE (a second one, valid or not, is
+ * ALREADY_SUBSCRIBED; an invalid one is INVALID_SUBSCRIPTION; both leave the connection open), any number of
+ * HEARTBEATs answered with PONG, and the heartbeat deadline. A second AUTH is ALREADY_AUTHENTICATED. Unparseable
+ * payloads are fatal INVALID_MESSAGE, thrown to the error tail. Per channel.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private final long heartbeatTimeoutNanos;
+    private final ErrorResponder responder;
+    private final ServerMetrics metrics;
+    private final FanOut fanOut;
+
+    private ScheduledFuture<?> heartbeatDeadline;
+    private boolean subscribed;
+    private Subscriber subscriber;
+
+    public SessionHandler(Duration heartbeatTimeout, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut) {
+        this.heartbeatTimeoutNanos = heartbeatTimeout.toNanos();
+        this.responder = responder;
+        this.metrics = metrics;
+        this.fanOut = fanOut;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        armHeartbeatDeadline(ctx);
+    }
+
+    private void armHeartbeatDeadline(ChannelHandlerContext ctx) {
+        cancelHeartbeatDeadline();
+        heartbeatDeadline = ctx.executor().schedule(() -> onHeartbeatTimeout(ctx), heartbeatTimeoutNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void onHeartbeatTimeout(ChannelHandlerContext ctx) {
+        if (!ConnectionState.of(ctx.channel()).closing()) {
+            metrics.heartbeatTimedOut();
+            responder.fatal(ctx.channel(), ErrorCode.HEARTBEAT_TIMEOUT, "no HEARTBEAT within "
+                    + TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNanos) + " ms", "heartbeat");
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            switch (frame.type()) {
+                case AUTH -> responder.nonFatal(ctx.channel(), ErrorCode.ALREADY_AUTHENTICATED,
+                        "this connection is already authenticated", "");
+                case HEARTBEAT -> heartbeat(ctx, Payloads.parse(frame, HeartbeatRequest.class));
+                case SUBSCRIBE -> subscribe(ctx, frame);
+                default -> throw new IllegalStateException("the decoder let a " + frame.type() + " frame through");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void heartbeat(ChannelHandlerContext ctx, HeartbeatRequest request) {
+        armHeartbeatDeadline(ctx);
+        HeartbeatResponse pong = HeartbeatResponse.newBuilder().setClientTimestampMs(request.getTimestampMs())
+                .setServerTimestampMs(System.currentTimeMillis()).setSequence(request.getSequence()).build();
+        ctx.writeAndFlush(OutboundMessage.of(pong), ctx.voidPromise());
+    }
+
+    private void subscribe(ChannelHandlerContext ctx, Frame frame) {
+        if (subscribed) {
+            responder.nonFatal(ctx.channel(), ErrorCode.ALREADY_SUBSCRIBED, "this connection is already subscribed",
+                    "");
+            return;
+        }
+        SubscribeRequest request = Payloads.parse(frame, SubscribeRequest.class);
+        SubscriptionSpec spec;
+        try {
+            spec = fanOut.validator().validate(request);
+        } catch (SubscriptionRejectedException rejected) {
+            responder.nonFatal(ctx.channel(), ErrorCode.INVALID_SUBSCRIPTION, rejected.getMessage(), rejected.field());
+            return;
+        }
+        subscribed = true;
+        AckResponse ack = AckResponse.newBuilder().setAckType(MessageType.SUBSCRIBE).setSuccess(true)
+                .setMessage("subscribed to " + spec.mode() + ", " + spec.symbols().length + " symbols")
+                .setTimestampMs(System.currentTimeMillis()).build();
+        ctx.writeAndFlush(OutboundMessage.of(ack), ctx.voidPromise());
+        subscriber = fanOut.join(ctx.channel(), spec);
+    }
+
+    private void cancelHeartbeatDeadline() {
+        if (heartbeatDeadline != null) {
+            heartbeatDeadline.cancel(false);
+            heartbeatDeadline = null;
+        }
+    }
+
+    private void end() {
+        cancelHeartbeatDeadline();
+        if (subscriber != null) {
+            fanOut.leave(subscriber);
+            subscriber = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        end();
+    }
+}
