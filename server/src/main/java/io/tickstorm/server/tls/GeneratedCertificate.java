@@ -71,7 +71,8 @@ public record GeneratedCertificate(ServerIdentity identity) {
                     keyPair.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.dNSName, "localhost"),
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
@@ -123,7 +124,8 @@ public record GeneratedCertificate(ServerIdentity identity) {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
         } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
+            throw new IllegalStateException(
+                    "cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
         }
     }
 }

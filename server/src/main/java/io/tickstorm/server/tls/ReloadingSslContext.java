@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * certificate, an unreadable file) the old context stays, a WARN is logged once per failing version and the files
  * are tried again at the next interval, so a rotation caught between two writes fixes itself.
  *
- * <p>Without files a {@link GeneratedCertificate} is made once and nothing is watched.
+ * <p>Without certificate files a {@link GeneratedCertificate} is made once; only a client CA file, if any, is
+ * watched then.
  *
  * <p>Threads: {@link #current()}, {@link #newHandler(ByteBufAllocator)} and the counters are safe from any thread
  * (the context is a volatile read); {@link #reloadIfChanged()} may be called from any thread and is serialised.
@@ -48,6 +50,8 @@ public final class ReloadingSslContext implements AutoCloseable {
     private final TlsConfig config;
     private final ServerSslContextFactory factory;
     private final Optional<GeneratedCertificate> generated;
+    /** True when some file (certificate, key or client CA) is configured and so worth checking. */
+    private final boolean watchesFiles;
     private final ScheduledFuture<?> reloadTask;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
@@ -59,24 +63,14 @@ public final class ReloadingSslContext implements AutoCloseable {
     private ReloadingSslContext(TlsConfig config, ScheduledExecutorService scheduler, Instant now) {
         this.config = config;
         this.factory = new ServerSslContextFactory(config);
-        if (config.selfSigned()) {
-            GeneratedCertificate certificate = GeneratedCertificate.generate(now);
-            this.generated = Optional.of(certificate);
-            this.loaded = new Loaded(factory.build(certificate.identity(), List.of()), certificate.identity(), null);
-            this.reloadTask = null;
-            LOG.info("TLS on ({}, {}): generated self-signed certificate {} SHA-256 {}", factory.provider(),
-                    config.minVersion().configValue(), certificate.certificate().getSubjectX500Principal(),
-                    certificate.sha256Fingerprint());
-        } else {
-            this.generated = Optional.empty();
-            FileVersion files = FileVersion.read(config);
-            this.loaded = load(files);
-            logLoaded("loaded");
-            this.reloadTask = config.reloadIntervalMillis() > 0
-                    ? scheduler.scheduleWithFixedDelay(this::scheduledCheck, config.reloadIntervalMillis(),
-                            config.reloadIntervalMillis(), TimeUnit.MILLISECONDS)
-                    : null;
-        }
+        this.generated = config.selfSigned() ? Optional.of(GeneratedCertificate.generate(now)) : Optional.empty();
+        this.watchesFiles = !config.selfSigned() || clientCaFile(config).isPresent();
+        this.loaded = load(FileVersion.read(config));
+        logLoaded(generated.isPresent() ? "generated self-signed" : "loaded");
+        this.reloadTask = watchesFiles && config.reloadIntervalMillis() > 0
+                ? scheduler.scheduleWithFixedDelay(this::scheduledCheck, config.reloadIntervalMillis(),
+                        config.reloadIntervalMillis(), TimeUnit.MILLISECONDS)
+                : null;
     }
 
     /**
@@ -144,7 +138,7 @@ public final class ReloadingSslContext implements AutoCloseable {
      * @return true if a new context is now current
      */
     public boolean reloadIfChanged() {
-        if (generated.isPresent()) {
+        if (!watchesFiles) {
             return false;
         }
         synchronized (reloadLock) {
@@ -200,16 +194,7 @@ public final class ReloadingSslContext implements AutoCloseable {
     }
 
     private Loaded load(FileVersion files) {
-        String certSource = TlsConfig.PATH + ".cert-file " + config.certFile().orElseThrow();
-        String keySource = TlsConfig.PATH + ".key-file " + config.keyFile().orElseThrow();
-        List<X509Certificate> chain = PemReader.certificates(files.cert, certSource);
-        PrivateKey key = PemReader.privateKey(files.key, keySource);
-        ServerIdentity identity;
-        try {
-            identity = new ServerIdentity(key, chain);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(keySource + " does not fit " + certSource + ": " + e.getMessage(), e);
-        }
+        ServerIdentity identity = generated.isPresent() ? generated.get().identity() : identity(files);
         List<X509Certificate> clientCas = files.clientCa == null
                 ? List.of()
                 : PemReader.certificates(files.clientCa,
@@ -217,33 +202,47 @@ public final class ReloadingSslContext implements AutoCloseable {
         return new Loaded(factory.build(identity, clientCas), identity, files.digest);
     }
 
+    private ServerIdentity identity(FileVersion files) {
+        String certSource = TlsConfig.PATH + ".cert-file " + config.certFile().orElseThrow();
+        String keySource = TlsConfig.PATH + ".key-file " + config.keyFile().orElseThrow();
+        List<X509Certificate> chain = PemReader.certificates(files.cert, certSource);
+        PrivateKey key = PemReader.privateKey(files.key, keySource);
+        try {
+            return new ServerIdentity(key, chain);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(keySource + " does not fit " + certSource + ": " + e.getMessage(), e);
+        }
+    }
+
     private void logLoaded(String verb) {
         X509Certificate leaf = loaded.identity.leaf();
         LOG.info("TLS on ({}, {}, client-auth {}): {} {} valid until {} SHA-256 {}", factory.provider(),
-                config.minVersion().configValue(), config.clientAuth(), verb, leaf.getSubjectX500Principal(),
-                leaf.getNotAfter().toInstant(), GeneratedCertificate.fingerprint(leaf));
+                config.minVersion().configValue(), config.clientAuth().name().toLowerCase(Locale.ROOT), verb,
+                leaf.getSubjectX500Principal(), leaf.getNotAfter().toInstant(), GeneratedCertificate.fingerprint(leaf));
+    }
+
+    private static Optional<Path> clientCaFile(TlsConfig config) {
+        return config.clientAuth() == ClientAuth.NONE ? Optional.empty() : config.clientCaFile();
     }
 
     private static String hex(byte[] digest) {
         return HexFormat.of().formatHex(digest);
     }
 
-    /** A context with what it was built from; {@code digest} is null for a generated certificate. */
+    /** A context with what it was built from. */
     private record Loaded(SslContext context, ServerIdentity identity, byte[] digest) {
     }
 
-    /** One read of the configured files and the digest of their contents. */
+    /**
+     * One read of the configured files and the digest of their contents. {@code cert} and {@code key} are null for
+     * a generated certificate, {@code clientCa} when client certificates are not checked.
+     */
     private record FileVersion(byte[] cert, byte[] key, byte[] clientCa, byte[] digest) {
 
         static FileVersion read(TlsConfig config) {
-            byte[] cert = PemReader.read(config.certFile().orElseThrow(), TlsConfig.PATH + ".cert-file");
-            byte[] key = PemReader.read(config.keyFile().orElseThrow(), TlsConfig.PATH + ".key-file");
-            Optional<Path> caFile = config.clientAuth() == ClientAuth.NONE
-                    ? Optional.empty()
-                    : config.clientCaFile();
-            byte[] clientCa = caFile.isPresent()
-                    ? PemReader.read(caFile.get(), TlsConfig.PATH + ".client-ca-file")
-                    : null;
+            byte[] cert = readIfSet(config.certFile(), "cert-file");
+            byte[] key = readIfSet(config.keyFile(), "key-file");
+            byte[] clientCa = readIfSet(clientCaFile(config), "client-ca-file");
             MessageDigest sha256;
             try {
                 sha256 = MessageDigest.getInstance("SHA-256");
@@ -251,11 +250,16 @@ public final class ReloadingSslContext implements AutoCloseable {
                 throw new IllegalStateException("SHA-256 is required of every JDK", e);
             }
             // Length prefixes keep (cert, key) = ("ab", "c") distinct from ("a", "bc").
-            for (byte[] part : new byte[][] {cert, key, clientCa == null ? new byte[0] : clientCa}) {
-                sha256.update(ByteBuffer.allocate(4).putInt(part.length).array());
-                sha256.update(part);
+            for (byte[] part : new byte[][] {cert, key, clientCa}) {
+                byte[] bytes = part == null ? new byte[0] : part;
+                sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+                sha256.update(bytes);
             }
             return new FileVersion(cert, key, clientCa, sha256.digest());
+        }
+
+        private static byte[] readIfSet(Optional<Path> file, String key) {
+            return file.isPresent() ? PemReader.read(file.get(), TlsConfig.PATH + "." + key) : null;
         }
     }
 }

@@ -70,16 +70,11 @@ public record ServerIdentity(PrivateKey privateKey, List<X509Certificate> chain)
     }
 
     private static String signatureAlgorithm(PrivateKey key) {
-        switch (key.getAlgorithm()) {
-            case "RSA":
-                return "SHA256withRSA";
-            case "EC":
-                return "SHA256withECDSA";
-            case "Ed25519":
-            case "EdDSA":
-                return "Ed25519";
-            default:
-                throw new IllegalArgumentException("unsupported private key algorithm " + key.getAlgorithm());
-        }
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> throw new IllegalArgumentException("unsupported private key algorithm " + key.getAlgorithm());
+        };
     }
 }

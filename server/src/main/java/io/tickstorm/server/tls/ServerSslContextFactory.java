@@ -75,19 +75,16 @@ public final class ServerSslContextFactory {
     }
 
     private static SslProvider resolve(TlsConfig.Provider wanted) {
-        switch (wanted) {
-            case JDK:
-                return SslProvider.JDK;
-            case OPENSSL:
+        return switch (wanted) {
+            case JDK -> SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
-                    throw new IllegalStateException(TlsConfig.PATH + ".provider is openssl but BoringSSL does not load: "
-                            + OpenSsl.unavailabilityCause(), OpenSsl.unavailabilityCause());
+                    throw new IllegalStateException(TlsConfig.PATH + ".provider is openssl but BoringSSL does not "
+                            + "load: " + OpenSsl.unavailabilityCause(), OpenSsl.unavailabilityCause());
                 }
-                return SslProvider.OPENSSL;
-            case AUTO:
-                return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-            default:
-                throw new IllegalArgumentException("unknown provider " + wanted);
-        }
+                yield SslProvider.OPENSSL;
+            }
+        };
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *                              with {@code keyFile} means a self-signed certificate is generated in memory
  * @param keyFile               {@code tick-storm.tls.key-file}: PEM private key, PKCS#8, PKCS#1 (RSA) or SEC1 (EC)
  * @param clientAuth            {@code tick-storm.tls.client-auth}: none, optional or require
- * @param clientCaFile          {@code tick-storm.tls.client-ca-file}: PEM bundle of CAs that sign client certificates
+ * @param clientCaFile          {@code tick-storm.tls.client-ca-file}: PEM bundle (one or more certificates) of the
+ *                              CAs that sign client certificates; not read when client-auth is none
  * @param minVersion            {@code tick-storm.tls.min-version}
  * @param provider              {@code tick-storm.tls.provider}
  * @param handshakeTimeoutMillis {@code tick-storm.tls.handshake-timeout}, positive
@@ -143,24 +144,28 @@ public record TlsConfig(
      * @throws com.typesafe.config.ConfigException naming the key of a missing or mistyped value
      */
     public static TlsConfig from(Config root) {
-        Config tls = root.getConfig(PATH);
+        // Read by full path, so Typesafe's own errors (missing key, wrong type) name the whole key too.
         return new TlsConfig(
-                tls.getBoolean("enabled"),
-                optionalPath(tls.getString("cert-file")),
-                optionalPath(tls.getString("key-file")),
-                parseClientAuth(tls.getString("client-auth")),
-                optionalPath(tls.getString("client-ca-file")),
-                MinVersion.parse(tls.getString("min-version")),
-                Provider.parse(tls.getString("provider")),
-                tls.getDuration("handshake-timeout", TimeUnit.MILLISECONDS),
-                tls.getDuration("reload-interval", TimeUnit.MILLISECONDS),
-                tls.getLong("session-cache-size"),
-                tls.getDuration("session-timeout", TimeUnit.SECONDS));
+                root.getBoolean(key("enabled")),
+                optionalPath(root.getString(key("cert-file"))),
+                optionalPath(root.getString(key("key-file"))),
+                parseClientAuth(root.getString(key("client-auth"))),
+                optionalPath(root.getString(key("client-ca-file"))),
+                MinVersion.parse(root.getString(key("min-version"))),
+                Provider.parse(root.getString(key("provider"))),
+                root.getDuration(key("handshake-timeout"), TimeUnit.MILLISECONDS),
+                root.getDuration(key("reload-interval"), TimeUnit.MILLISECONDS),
+                root.getLong(key("session-cache-size")),
+                root.getDuration(key("session-timeout"), TimeUnit.SECONDS));
     }
 
     /** True when no certificate files are configured and a self-signed certificate is generated instead. */
     public boolean selfSigned() {
         return certFile.isEmpty();
+    }
+
+    private static String key(String name) {
+        return PATH + "." + name;
     }
 
     private static Optional<Path> optionalPath(String value) {
@@ -169,16 +174,12 @@ public record TlsConfig(
     }
 
     private static ClientAuth parseClientAuth(String value) {
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "none":
-                return ClientAuth.NONE;
-            case "optional":
-                return ClientAuth.OPTIONAL;
-            case "require":
-                return ClientAuth.REQUIRE;
-            default:
-                throw new IllegalArgumentException(
-                        PATH + ".client-auth must be none, optional or require, got \"" + value + "\"");
-        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "none" -> ClientAuth.NONE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            case "require" -> ClientAuth.REQUIRE;
+            default -> throw new IllegalArgumentException(
+                    PATH + ".client-auth must be none, optional or require, got \"" + value + "\"");
+        };
     }
 }

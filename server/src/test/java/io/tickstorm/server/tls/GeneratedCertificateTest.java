@@ -2,6 +2,7 @@ package io.tickstorm.server.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBufAllocator;
@@ -9,6 +10,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -83,6 +85,33 @@ class GeneratedCertificateTest {
                 assertEquals("ping", connection.echo("ping"));
             }
             assertFalse(tls.reloadIfChanged(), "nothing to reload");
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void generatedCertificateCombinesWithRequiredClientCertificates() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (ReloadingSslContext tls = ReloadingSslContext.open(TlsTestConfigs.tls(
+                        "client-auth = require\nclient-ca-file = \"" + pki.ca().certFile() + "\""), scheduler);
+                TlsTestPeers peers = new TlsTestPeers(() -> tls.newHandler(ByteBufAllocator.DEFAULT))) {
+            Path caFile = tls.generatedCertificate().orElseThrow().writeCertificate(dir);
+            try (TlsTestPeers.Connection trusted = peers.connect(
+                    TlsTestConfigs.client(SslProvider.JDK, caFile, pki.client()))) {
+                assertTrue(trusted.handshake());
+                assertEquals("ping", trusted.echo("ping"));
+            }
+            try (TlsTestPeers.Connection anonymous = peers.connect(TlsTestConfigs.client(SslProvider.JDK, caFile))) {
+                anonymous.handshake();
+                assertNull(anonymous.echo("ping"));
+            }
+            // Only the CA file is watched: replacing it reloads, the generated certificate stays.
+            Files.copy(pki.caBundle(), pki.ca().certFile(), StandardCopyOption.REPLACE_EXISTING);
+            X509Certificate before = tls.identity().leaf();
+            assertTrue(tls.reloadIfChanged());
+            assertEquals(before, tls.identity().leaf());
         } finally {
             scheduler.shutdownNow();
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigException;
 import io.netty.handler.ssl.ClientAuth;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,6 +91,12 @@ class TlsConfigTest {
         assertMessageNames("tick-storm.tls.reload-interval", "reload-interval = -1s");
         assertMessageNames("tick-storm.tls.session-cache-size", "session-cache-size = -1");
         assertMessageNames("tick-storm.tls.session-timeout", "session-timeout = -1s");
+    }
+
+    @Test
+    void mistypedValueErrorNamesTheFullKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TlsTestConfigs.tls("enabled = maybe"));
+        assertTrue(e.getMessage().contains("tick-storm.tls.enabled"), e.getMessage());
     }
 
     private static void assertMessageNames(String key, String hocon) {

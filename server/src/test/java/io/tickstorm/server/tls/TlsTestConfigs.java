@@ -45,6 +45,7 @@ final class TlsTestConfigs {
 
     /** A client offering only {@code protocol}. */
     static SslContext clientOnly(SslProvider provider, Path ca, String protocol) throws SSLException {
-        return SslContextBuilder.forClient().sslProvider(provider).trustManager(ca.toFile()).protocols(protocol).build();
+        return SslContextBuilder.forClient().sslProvider(provider).trustManager(ca.toFile()).protocols(protocol)
+                .build();
     }
 }
