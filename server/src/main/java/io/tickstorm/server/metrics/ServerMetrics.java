@@ -47,6 +47,7 @@ public final class ServerMetrics {
     public static final String RESOURCE_BREACH_ACTIVE = "tick_storm_resource_breach_active";
     public static final String RESOURCE_BREACHES = "tick_storm_resource_breaches_total";
     public static final String TLS_RELOADS = "tick_storm_tls_reloads_total";
+    public static final String AUTH_CACHE_HITS = "tick_storm_auth_cache_hits_total";
 
     private final CollectorRegistry registry;
 
@@ -61,7 +62,6 @@ public final class ServerMetrics {
     private final Counter slowConsumerDisconnects;
     private final Counter tlsHandshakes;
     private final Histogram tlsHandshakeDuration;
-    private final Counter tlsReloads;
     private final Counter batchesSent;
     private final Counter ticksSent;
     private final Histogram publishLatency;
@@ -114,8 +114,6 @@ public final class ServerMetrics {
         tlsHandshakeDuration = Histogram.build(TLS_HANDSHAKE_DURATION, "Duration of TLS handshakes.")
                 .buckets(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .register(registry);
-        tlsReloads = Counter.build(TLS_RELOADS, "Reloads of the TLS certificate and key files, by result.")
-                .labelNames("result").register(registry);
         slowConsumerDisconnects = Counter.build(SLOW_CONSUMER_DISCONNECTS,
                 "Connections closed with SLOW_CONSUMER (outbound budget or write deadline exceeded).").register(registry);
         batchesSent = Counter.build(BATCHES_SENT, "DATA_BATCH frames written to subscribers, by mode.")
@@ -192,10 +190,6 @@ public final class ServerMetrics {
     public void tlsHandshake(String result, long durationNanos) {
         tlsHandshakes.labels(result).inc();
         tlsHandshakeDuration.observe(durationNanos / 1e9);
-    }
-
-    public void tlsReload(boolean success) {
-        tlsReloads.labels(success ? "success" : "failure").inc();
     }
 
     public void slowConsumerDisconnected() {

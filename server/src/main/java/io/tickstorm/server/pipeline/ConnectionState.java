@@ -36,7 +36,7 @@ public final class ConnectionState {
     }
 
     /** Marks the connection as closing; returns false if it already was. */
-    boolean markClosing() {
+    public boolean markClosing() {
         if (closing) {
             return false;
         }

@@ -1,0 +1,349 @@
+package io.tickstorm.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.tickstorm.limits.JvmSamplers;
+import io.tickstorm.limits.Limits;
+import io.tickstorm.limits.Resource;
+import io.tickstorm.limits.ResourceBreachListener;
+import io.tickstorm.limits.ResourceMonitor;
+import io.tickstorm.protocol.proto.ErrorCode;
+import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.server.admission.AdmissionControl;
+import io.tickstorm.server.admission.Refusal;
+import io.tickstorm.server.admission.RefusalReason;
+import io.tickstorm.server.admission.RefusalResponder;
+import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.config.ServerConfig;
+import io.tickstorm.server.fanout.FanOut;
+import io.tickstorm.server.fanout.FanOutContext;
+import io.tickstorm.server.feed.EpochNanoClock;
+import io.tickstorm.server.feed.SyntheticMarket;
+import io.tickstorm.server.feed.TickFeed;
+import io.tickstorm.server.health.EventLoopProbe;
+import io.tickstorm.server.health.HealthState;
+import io.tickstorm.server.metrics.MetricsHttpServer;
+import io.tickstorm.server.metrics.ServerMetrics;
+import io.tickstorm.server.pipeline.ErrorResponder;
+import io.tickstorm.server.pipeline.OverloadRefusalResponder;
+import io.tickstorm.server.pipeline.ServerChannelInitializer;
+import io.tickstorm.server.tls.GeneratedCertificate;
+import io.tickstorm.server.tls.ReloadingSslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tick-Storm server: the tick listener, its event loops, the feed and fan-out, and the metrics and health HTTP
+ * server. {@link #start()} returns once both ports are bound; {@link #close()} drains (readiness false, admission
+ * closed, SERVER_SHUTTING_DOWN to every client, connections closed within the grace period) and frees everything.
+ */
+public final class TickServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TickServer.class);
+    /** Breaches that close admission; a connections breach only turns readiness off (the cap itself refuses). */
+    private static final Set<Resource> ADMISSION_BREACHES =
+            EnumSet.of(Resource.HEAP, Resource.DIRECT_MEMORY, Resource.OPEN_FILES);
+    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ServerConfig config;
+    private final Limits limits;
+    private final ServerMetrics metrics;
+    private final HealthState health;
+
+    private volatile boolean shuttingDown;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private ScheduledExecutorService maintenance;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private Authenticator authenticator;
+    private ReloadingSslContext tls;
+    private ResourceMonitor monitor;
+    private AdmissionControl admission;
+    private FanOut fanOut;
+    private TickFeed feed;
+    private MetricsHttpServer http;
+    private ErrorResponder responder;
+    private boolean closed;
+
+    public TickServer(ServerConfig config, Limits limits, ServerMetrics metrics) {
+        this.config = config;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.health = new HealthState(this::inBreach, this::eventLoopsLive);
+    }
+
+    private boolean inBreach() {
+        return monitor != null && monitor.anyBreach();
+    }
+
+    private boolean eventLoopsLive() {
+        EventLoopGroup workers = workerGroup;
+        return workers != null && new EventLoopProbe(List.of(bossGroup, workers), LIVENESS_TIMEOUT).getAsBoolean();
+    }
+
+    /** Binds the tick and metrics ports, starts the feed and returns; throws (after cleaning up) if it cannot. */
+    public synchronized TickServer start() throws IOException, InterruptedException {
+        try {
+            startComponents();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    private void startComponents() throws IOException, InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-accept", true), ioHandlers);
+        workerGroup = new MultiThreadIoEventLoopGroup(limits.eventLoopThreads(),
+                new DefaultThreadFactory("tick-io", true), ioHandlers);
+        maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
+        channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
+        responder = new ErrorResponder(metrics);
+
+        authenticator = new Authenticator(config.auth());
+        maintenance.scheduleWithFixedDelay(this::reloadCredentials, 10, 10, TimeUnit.SECONDS);
+        tls = config.tls().enabled() ? ReloadingSslContext.open(config.tls(), maintenance) : null;
+
+        admission = new AdmissionControl(config.admission(), limits.connectionCap(), this::admissionGate,
+                tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
+                reason -> metrics.connectionRejected(reason.label()));
+        monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed,
+                () -> admission.activeConnections(), ResourceBreachListener.NONE);
+        monitor.start(maintenance, limits.config().sampleInterval());
+
+        SyntheticMarket market = new SyntheticMarket(config.feed());
+        FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
+                responder, EpochNanoClock.system(), config.maxPayloadBytes(), config.batchWindow().toNanos());
+        fanOut = new FanOut(context, workerGroup, metrics);
+        feed = new TickFeed(market, fanOut, EpochNanoClock.system());
+        fanOut.attach(feed);
+        registerGauges();
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.write().lowWaterMarkBytes(), config.write().highWaterMarkBytes()))
+                .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
+                        channels, responder));
+        serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
+        http = new MetricsHttpServer(config.metrics(), metrics, health);
+        feed.start();
+        health.markStarted();
+        LOG.info("Tick-Storm listening on {} ({}, {}), metrics and health on {}, {} event loops",
+                tickAddress(), tls != null ? "TLS " + config.tls().minVersion().configValue() + "+ via "
+                        + tls.provider() + ", client certificates " + config.tls().clientAuth().configValue()
+                        : "plain TCP (TLS disabled)",
+                epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
+    }
+
+    private static long directMemoryUsed() {
+        long netty = PlatformDependent.usedDirectMemory();
+        return netty >= 0 ? netty : JvmSamplers.jdkDirectMemoryUsed().getAsLong();
+    }
+
+    private Refusal admissionGate() {
+        if (shuttingDown) {
+            return new Refusal(RefusalReason.SHUTDOWN, "server shutting down");
+        }
+        for (Resource resource : ADMISSION_BREACHES) {
+            if (monitor.breachActive(resource)) {
+                return new Refusal(RefusalReason.BREACH, "resource breach: " + resource.label());
+            }
+        }
+        return null;
+    }
+
+    private void reloadCredentials() {
+        try {
+            if (authenticator.reload()) {
+                LOG.info("Credentials reloaded: {} users", authenticator.users());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Credentials reload failed, keeping the previous credentials: {}", e.getMessage());
+        }
+    }
+
+    private void registerGauges() {
+        metrics.gauge(ServerMetrics.ACTIVE_CONNECTIONS, "Connections currently open (admitted).",
+                () -> admission.activeConnections());
+        metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
+                () -> fanOut.streamCount());
+        Map<List<String>, DoubleSupplier> subscriptions = new LinkedHashMap<>();
+        for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
+                SubscriptionMode.REALTIME)) {
+            subscriptions.put(List.of(mode.name().toLowerCase(Locale.ROOT)), () -> fanOut.subscriptions(mode));
+        }
+        metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"),
+                subscriptions);
+        metrics.counter(ServerMetrics.TICKS_GENERATED, "Ticks generated by the feed.", List.of(),
+                Map.of(List.of(), () -> feed.ticksGenerated()));
+        Map<List<String>, DoubleSupplier> caps = new LinkedHashMap<>();
+        limits.gauges().forEach((resource, value) -> caps.put(List.of(resource), () -> value));
+        metrics.gauge(ServerMetrics.LIMIT, "Limits derived from the container (+Inf = unlimited).",
+                List.of("resource"), caps);
+        Map<List<String>, DoubleSupplier> ratios = new LinkedHashMap<>();
+        Map<List<String>, DoubleSupplier> active = new LinkedHashMap<>();
+        Map<List<String>, DoubleSupplier> breaches = new LinkedHashMap<>();
+        for (Resource resource : Resource.values()) {
+            List<String> label = List.of(resource.label());
+            ratios.put(label, () -> monitor.usageRatio(resource));
+            active.put(label, () -> monitor.breachActive(resource) ? 1 : 0);
+            breaches.put(label, () -> monitor.breachCount(resource));
+        }
+        metrics.gauge(ServerMetrics.RESOURCE_USAGE_RATIO, "Resource use as a fraction of its limit.",
+                List.of("resource"), ratios);
+        metrics.gauge(ServerMetrics.RESOURCE_BREACH_ACTIVE, "1 while the resource is above its high-water mark.",
+                List.of("resource"), active);
+        metrics.counter(ServerMetrics.RESOURCE_BREACHES, "Resource breaches declared, by resource.",
+                List.of("resource"), breaches);
+        metrics.counter(ServerMetrics.AUTH_CACHE_HITS, "AUTH requests answered from the verification cache.",
+                List.of(), Map.of(List.of(), () -> authenticator.counters().cacheHits()));
+        if (tls != null) {
+            metrics.counter(ServerMetrics.TLS_RELOADS, "Reloads of the TLS certificate, key and CA files, by result.",
+                    List.of("result"), Map.of(List.of("success"), () -> tls.reloads(),
+                            List.of("failure"), () -> tls.reloadFailures()));
+        }
+    }
+
+    /** The bound tick protocol address. */
+    public InetSocketAddress tickAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound metrics and health port. */
+    public int metricsPort() {
+        return http.port();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public HealthState health() {
+        return health;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public ResourceMonitor monitor() {
+        return monitor;
+    }
+
+    public TickFeed feed() {
+        return feed;
+    }
+
+    /** The self-signed certificate generated for the embedded default, if that is what the server presents. */
+    public Optional<GeneratedCertificate> generatedCertificate() {
+        return tls == null ? Optional.empty() : tls.generatedCertificate();
+    }
+
+    /** Open client connections. */
+    public int connections() {
+        return channels == null ? 0 : channels.size();
+    }
+
+    /**
+     * Graceful shutdown (DESIGN.md §7): readiness off, no new connections, SERVER_SHUTTING_DOWN to every client,
+     * connections closed within the grace period, then the feed, the event loops and the metrics server stop.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        shuttingDown = true;
+        health.markDraining();
+        long graceNanos = config.shutdownGrace().toNanos();
+        long deadline = System.nanoTime() + graceNanos;
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        if (channels != null) {
+            int clients = channels.size();
+            for (Channel channel : channels) {
+                channel.eventLoop().execute(() -> responder.fatal(channel, ErrorCode.SERVER_SHUTTING_DOWN,
+                        "server shutting down; reconnect to another instance", ""));
+            }
+            long remaining = deadline - System.nanoTime();
+            if (!channels.newCloseFuture().awaitUninterruptibly(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+                LOG.warn("{} connections still open after the shutdown grace period; closing them",
+                        channels.size());
+            }
+            channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            LOG.info("Drained {} client connections", clients);
+        }
+        if (feed != null) {
+            feed.close();
+        }
+        if (fanOut != null) {
+            fanOut.close();
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (tls != null) {
+            tls.close();
+        }
+        if (authenticator != null) {
+            authenticator.close();
+        }
+        shutdownGroup(workerGroup);
+        shutdownGroup(bossGroup);
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+        }
+        if (http != null) {
+            http.close();
+        }
+        LOG.info("Tick-Storm stopped");
+    }
+
+    private static void shutdownGroup(EventLoopGroup group) {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.tickstorm.protocol.Direction;
+import io.tickstorm.protocol.codec.FrameDecoder;
+import io.tickstorm.protocol.codec.FrameEncoder;
+import io.tickstorm.server.admission.AdmissionControl;
+import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.config.ServerConfig;
+import io.tickstorm.server.fanout.FanOut;
+import io.tickstorm.server.metrics.ServerMetrics;
+import io.tickstorm.server.tls.ReloadingSslContext;
+import io.tickstorm.server.tls.TlsHandshakeHandler;
+import io.tickstorm.server.tls.TlsHandshakeListener;
+import java.util.Map;
+
+/**
+ * The connection pipeline, in order (DESIGN.md §2):
+ *
+ * <pre>
+ *  socket
+ *    traffic         bytes in/out (next to the socket: encrypted bytes with TLS)
+ *    admission       IP lists, connection caps, accept rate: refuses before TLS costs anything
+ *    tls             SslHandler (when enabled) + tls-handshake (timeout outcome, metrics)
+ *    frame-decoder   magic, version, length, CRC, type
+ *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
+ *    messages        frame counts by type
+ *    auth            first frame AUTH; replaced by "session" once authenticated
+ *    slow-consumer   write deadline while unwritable
+ *    error-tail      any failure: one ERROR, then close
+ * </pre>
+ */
+public final class ServerChannelInitializer extends ChannelInitializer<Channel> {
+
+    public static final String TRAFFIC = "traffic";
+    public static final String ADMISSION = "admission";
+    public static final String TLS = "tls";
+    public static final String TLS_HANDSHAKE = "tls-handshake";
+    public static final String FRAME_DECODER = "frame-decoder";
+    public static final String FRAME_ENCODER = "frame-encoder";
+    public static final String MESSAGES = "messages";
+    public static final String AUTH = "auth";
+    public static final String SESSION = "session";
+    public static final String SLOW_CONSUMER = "slow-consumer";
+    public static final String ERROR_TAIL = "error-tail";
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final AdmissionControl admission;
+    private final ReloadingSslContext tls;
+    private final Authenticator authenticator;
+    private final FanOut fanOut;
+    private final ChannelGroup channels;
+    private final ErrorResponder responder;
+    private final Map<String, String> ackMetadata;
+    private final TlsHandshakeListener handshakeListener;
+
+    // Stateless handlers, shared by every channel.
+    private final ChannelHandler traffic;
+    private final ChannelHandler encoder = new FrameEncoder();
+    private final ChannelHandler messages;
+    private final ChannelHandler errorTail;
+
+    /**
+     * @param tls null when TLS is disabled
+     */
+    public ServerChannelInitializer(ServerConfig config, ServerMetrics metrics, AdmissionControl admission,
+            ReloadingSslContext tls, Authenticator authenticator, FanOut fanOut, ChannelGroup channels,
+            ErrorResponder responder) {
+        this.config = config;
+        this.metrics = metrics;
+        this.admission = admission;
+        this.tls = tls;
+        this.authenticator = authenticator;
+        this.fanOut = fanOut;
+        this.channels = channels;
+        this.responder = responder;
+        this.traffic = new TrafficCounterHandler(metrics);
+        this.messages = new MessageCounterHandler(metrics);
+        this.errorTail = new ErrorTailHandler(responder);
+        this.handshakeListener = (result, nanos) -> metrics.tlsHandshake(result.label(), nanos);
+        this.ackMetadata = Map.of(
+                "heartbeat_interval_ms", Long.toString(config.heartbeat().interval().toMillis()),
+                "heartbeat_timeout_ms", Long.toString(config.heartbeat().timeout().toMillis()),
+                "max_payload_bytes", Integer.toString(config.maxPayloadBytes()),
+                "server", "tick-storm/" + ServerChannelInitializer.class.getPackage().getImplementationVersion());
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        metrics.connectionAccepted();
+        channels.add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(TRAFFIC, traffic);
+        pipeline.addLast(ADMISSION, admission.handler());
+        if (tls != null) {
+            pipeline.addLast(TLS, tls.newHandler(channel.alloc()));
+            pipeline.addLast(TLS_HANDSHAKE, new TlsHandshakeHandler(handshakeListener));
+        }
+        pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.maxPayloadBytes(), Direction.CLIENT_TO_SERVER));
+        pipeline.addLast(FRAME_ENCODER, encoder);
+        pipeline.addLast(MESSAGES, messages);
+        pipeline.addLast(AUTH, new AuthHandler(authenticator, java.time.Duration.ofNanos(config.auth().timeoutNanos()), responder, metrics,
+                ackMetadata, SESSION, () -> new SessionHandler(config.heartbeat().timeout(), responder, metrics,
+                        fanOut)));
+        pipeline.addLast(SLOW_CONSUMER, new SlowConsumerGuard(config.write().deadline(), responder));
+        pipeline.addLast(ERROR_TAIL, errorTail);
+    }
+}
