@@ -159,7 +159,8 @@ class TickFeedTest {
                 double volume = 0;
                 int last = -1;
                 for (int i = 0; i < ticks.count(); i++) {
-                    if (ticks.symbolIndex(i) == s && ticks.timestampNanos(i) >= start && ticks.timestampNanos(i) < end) {
+                    long t = ticks.timestampNanos(i);
+                    if (ticks.symbolIndex(i) == s && t >= start && t < end) {
                         volume += ticks.volume(i);
                         last = i;
                     }
