@@ -192,4 +192,25 @@ class SyntheticMarketTest {
             assertEquals(Math.rint(ticks), ticks, 1e-6);
         }
     }
+
+    @Test
+    void cachedPathEvaluationIsBitIdenticalEvenAfterJumpsInTime() {
+        SyntheticMarket market = new SyntheticMarket(config(12, List.of("AAPL", "BTC-USD", "EURUSD"), 100_000));
+        PricePathCache cache = new PricePathCache(3);
+        TickBlock cached = new TickBlock(2048);
+        TickBlock direct = new TickBlock(2048);
+        long k0 = market.firstTickAtOrAfter(T0);
+        long[] starts = {k0, k0 + 2048, k0 + 4096, k0 + 50_000_000, k0 - 3_000_000_000L, k0 + 4096 + 17};
+        for (long start : starts) {
+            market.fill(start, 2048, cached, cache);
+            market.fill(start, 2048, direct);
+            for (int i = 0; i < 2048; i++) {
+                assertEquals(direct.price(i), cached.price(i));
+                assertEquals(direct.bid(i), cached.bid(i));
+                int s = direct.symbolIndex(i);
+                long t = direct.timestampNanos(i);
+                assertEquals(market.pathPrice(s, t), market.pathPrice(s, t, cache));
+            }
+        }
+    }
 }
