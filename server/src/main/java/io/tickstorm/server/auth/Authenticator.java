@@ -125,9 +125,9 @@ public final class Authenticator implements AutoCloseable {
      *
      * @return true if the credentials changed
      * @throws CredentialsFileException if the new content is unreadable or malformed; the previous credentials stay
-     *     in force, and the same bad content is reported only once
+     *     in force; the same bad content, or a file that stays unreadable, is reported only once
      */
-    public boolean reload() {
+    public synchronized boolean reload() {
         Optional<CredentialStore> next;
         try {
             next = loader.reload(store);

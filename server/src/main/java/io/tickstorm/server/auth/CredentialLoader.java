@@ -30,6 +30,8 @@ final class CredentialLoader {
     private PasswordHash plainHash;
     /** Digest of the last content a reload rejected, so a broken file is reported once, not at every poll. */
     private byte[] rejectedDigest = new byte[0];
+    /** Whether the last reload could not read the file; reported once until a read succeeds again. */
+    private boolean readFailing;
 
     CredentialLoader(AuthConfig config, SecureRandom random) {
         this.file = config.credentialsFile();
@@ -65,13 +67,24 @@ final class CredentialLoader {
      * it reads a file and, when the cost of the first entry changed, computes one hash.
      *
      * @throws CredentialsFileException if the file is unreadable or malformed (the caller keeps {@code current});
-     *     the same malformed content is reported once, later calls return empty until it changes
+     *     the same malformed content, or a file that stays unreadable, is reported once; later calls return empty
+     *     until that changes
      */
     synchronized Optional<CredentialStore> reload(CredentialStore current) {
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        byte[] content = read(file.get());
+        byte[] content;
+        try {
+            content = read(file.get());
+            readFailing = false;
+        } catch (CredentialsFileException e) {
+            if (readFailing) {
+                return Optional.empty();
+            }
+            readFailing = true;
+            throw e;
+        }
         byte[] digest = sha256(content);
         if (current.loadedFrom(digest) || MessageDigest.isEqual(digest, rejectedDigest)) {
             return Optional.empty();

@@ -192,6 +192,21 @@ class AuthenticatorTest {
     }
 
     @Test
+    void aVanishedFileKeepsTheOldCredentialsAndIsReportedOnce() throws IOException {
+        Authenticator auth = fromFile(10, 100, line("alice", argon("alice-pw")));
+
+        Files.delete(dir.resolve("users"));
+
+        CredentialsFileException e = assertThrows(CredentialsFileException.class, auth::reload);
+        assertTrue(e.getMessage().startsWith("cannot read credentials file "), e.getMessage());
+        assertFalse(auth.reload());
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "alice", "alice-pw"));
+        write(line("bob", argon("bob-pw")));
+        assertTrue(auth.reload());
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "bob", "bob-pw"));
+    }
+
+    @Test
     void aMalformedFileStopsStartup() throws IOException {
         write("# users", "alice " + argon("pw"));
 
