@@ -9,15 +9,16 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A client key manager that presents its one certificate whatever issuers the server asks for, so a test can make
- * a client offer an untrusted certificate (the JDK's own key manager would silently send none).
+ * a client offer an untrusted certificate (the JDK's own key manager would silently send none). Use it with
+ * {@code SslContextBuilder.forClient().keyManager(new PresentingKeyManager(pki.rogueClient()))}.
  */
-final class PresentingKeyManager extends X509ExtendedKeyManager {
+public final class PresentingKeyManager extends X509ExtendedKeyManager {
 
     private static final String ALIAS = "client";
 
     private final TestPki.Identity identity;
 
-    PresentingKeyManager(TestPki.Identity identity) {
+    public PresentingKeyManager(TestPki.Identity identity) {
         this.identity = identity;
     }
 

@@ -96,7 +96,7 @@ public final class TestPki {
         X509Certificate serverCert = sign(rsa.getPublic(), "CN=localhost", caKeys.getPrivate(), caCert, Role.SERVER);
         this.server = write("server", serverCert, rsa.getPrivate());
         this.serverKeyPkcs1 = dir.resolve("server-pkcs1.key");
-        Files.writeString(serverKeyPkcs1, traditionalPem(rsa.getPrivate()), StandardCharsets.US_ASCII);
+        Files.writeString(serverKeyPkcs1, pkcs1Pem(rsa.getPrivate()), StandardCharsets.US_ASCII);
 
         KeyPair ec = ecKeys();
         X509Certificate ecCert = sign(ec.getPublic(), "CN=localhost", caKeys.getPrivate(), caCert, Role.SERVER);
@@ -197,7 +197,7 @@ public final class TestPki {
     }
 
     /** PKCS#1 PEM text ({@code BEGIN RSA PRIVATE KEY}) of an RSA key. */
-    public static String traditionalPem(PrivateKey key) {
+    public static String pkcs1Pem(PrivateKey key) {
         return pemObject(key);
     }
 
