@@ -170,7 +170,7 @@ public final class TickServer implements AutoCloseable {
         health.markStarted();
         LOG.info("Tick-Storm listening on {} ({}, {}), metrics and health on {}, {} event loops",
                 tickAddress(), tls != null ? "TLS " + config.tls().minVersion().configValue() + "+ via "
-                        + tls.provider() + ", client certificates " + config.tls().clientAuth().configValue()
+                        + tls.provider() + ", client certificates " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT)
                         : "plain TCP (TLS disabled)",
                 epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
     }

@@ -89,6 +89,12 @@ public record ServerConfig(
                 LimitsConfig.from(root));
     }
 
+    /** The same configuration with other authentication settings (the embedded default's generated user). */
+    public ServerConfig withAuth(AuthConfig newAuth) {
+        return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
+                heartbeat, write, newAuth, tls, feed, admission, limits);
+    }
+
     /** The effective settings worth logging at startup (never secrets). */
     public Map<String, Object> summary() {
         Map<String, Object> summary = new LinkedHashMap<>();

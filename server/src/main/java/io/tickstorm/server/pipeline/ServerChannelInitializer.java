@@ -87,7 +87,12 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 "heartbeat_interval_ms", Long.toString(config.heartbeat().interval().toMillis()),
                 "heartbeat_timeout_ms", Long.toString(config.heartbeat().timeout().toMillis()),
                 "max_payload_bytes", Integer.toString(config.maxPayloadBytes()),
-                "server", "tick-storm/" + ServerChannelInitializer.class.getPackage().getImplementationVersion());
+                "server", "tick-storm/" + version());
+    }
+
+    private static String version() {
+        String version = ServerChannelInitializer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     @Override
