@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -24,21 +25,34 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A self-signed EC P-256 certificate for one DNS name, made with BouncyCastle, usable as its own CA.
+ * A self-signed certificate for one DNS name, made with BouncyCastle, usable as its own CA.
  *
  * @param certificate the certificate, with {@code dnsName} as CN and only subject alternative name
  * @param key its private key
  */
 public record TestCertificate(X509Certificate certificate, PrivateKey key) {
 
+    /** An EC P-256 certificate (fast to make). */
     public static TestCertificate selfSigned(String dnsName) {
+        return selfSigned(dnsName, "EC", 256, "SHA256withECDSA");
+    }
+
+    /** An RSA 2048 certificate, whose key {@link #writeKey} writes as PKCS#1. */
+    public static TestCertificate selfSignedRsa(String dnsName) {
+        return selfSigned(dnsName, "RSA", 2048, "SHA256withRSA");
+    }
+
+    private static TestCertificate selfSigned(String dnsName, String keyAlgorithm, int keyBits,
+            String signatureAlgorithm) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(256);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+            generator.initialize(keyBits);
             KeyPair pair = generator.generateKeyPair();
             X500Name name = new X500Name("CN=" + dnsName);
             Instant now = Instant.now();
@@ -49,7 +63,7 @@ public record TestCertificate(X509Certificate certificate, PrivateKey key) {
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
             X509Certificate certificate = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm)
                             .build(pair.getPrivate())));
             return new TestCertificate(certificate, pair.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -62,9 +76,16 @@ public record TestCertificate(X509Certificate certificate, PrivateKey key) {
         return writePem(file, certificate);
     }
 
-    /** Writes the key as a traditional ("EC PRIVATE KEY") PEM, which Netty reads through bcpkix. */
+    /**
+     * Writes the key as PEM: an RSA key as PKCS#1 ("RSA PRIVATE KEY", which Netty reads only through bcpkix), any
+     * other as PKCS#8 (BouncyCastle's traditional EC form would lose the curve of a JDK-made key).
+     */
     public Path writeKey(Path file) {
-        return writePem(file, key);
+        try {
+            return writePem(file, key instanceof RSAPrivateKey ? key : new JcaPKCS8Generator(key, null).generate());
+        } catch (PemGenerationException e) {
+            throw new IllegalStateException("cannot encode the test key", e);
+        }
     }
 
     private static Path writePem(Path file, Object object) {
