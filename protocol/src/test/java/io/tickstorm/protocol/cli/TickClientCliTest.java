@@ -1,6 +1,7 @@
 package io.tickstorm.protocol.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.ssl.SslContextBuilder;
@@ -163,7 +164,7 @@ class TickClientCliTest {
             err.reset();
             assertEquals(TickClientCli.EXIT_USAGE, run(ENV, InputStream.nullInputStream(), args));
             assertTrue(err().contains(TickClientCli.ENV_PASSWORD), err());
-            assertTrue(!err().contains("secret"), "the password is not echoed");
+            assertFalse(err().contains("secret"), "the password is not echoed");
         }
     }
 
@@ -182,7 +183,8 @@ class TickClientCliTest {
                 new String[] {"stray"});
         for (String[] args : invalid) {
             err.reset();
-            assertEquals(TickClientCli.EXIT_USAGE, run(ENV, InputStream.nullInputStream(), args), String.join(" ", args));
+            int exit = run(ENV, InputStream.nullInputStream(), args);
+            assertEquals(TickClientCli.EXIT_USAGE, exit, String.join(" ", args));
             assertTrue(err().startsWith("tick-storm-client: "), err());
         }
     }

@@ -2,14 +2,15 @@ package io.tickstorm.protocol.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.tickstorm.protocol.proto.MessageType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ class TickClientTlsTest {
                 TickClient client = new TickClient(options(server).trustCaFile(otherCa).serverName(SERVER_NAME)
                         .build(), listener)) {
             assertThrows(TickClientException.class, client::connect);
-            assertInstanceOf(Throwable.class, listener.awaitClosed().orElseThrow());
+            assertTrue(listener.awaitClosed().isPresent(), "the failed handshake is the close cause");
         }
     }
 
@@ -118,12 +119,12 @@ class TickClientTlsTest {
         Path caFile = serverCertificate.writeCertificate(dir.resolve("ca.pem"));
         TickClientOptions options = TickClientOptions.builder().trustCaFile(caFile).build();
         SslContext context = ClientSslContextFactory.create(options);
-        SslHandler handler = context.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, SERVER_NAME, 443);
+        SslHandler handler = context.newHandler(ByteBufAllocator.DEFAULT, SERVER_NAME, 443);
         try {
             assertEquals("TLSv1.3", handler.engine().getEnabledProtocols()[0]);
             assertEquals("HTTPS", handler.engine().getSSLParameters().getEndpointIdentificationAlgorithm());
         } finally {
-            io.netty.util.ReferenceCountUtil.release(handler.engine());
+            ReferenceCountUtil.release(handler.engine());
         }
     }
 
