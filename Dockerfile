@@ -11,14 +11,9 @@
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
-# The modules the server jar needs, and bench's pom because the parent lists it as a module; the
-# wrapper downloads Maven and the dependencies from Maven Central.
-COPY mvnw pom.xml ./
-COPY .mvn/ .mvn/
-COPY protocol/ protocol/
-COPY limits/ limits/
-COPY server/ server/
-COPY bench/pom.xml bench/
+# One COPY of the context, which .dockerignore trims to the Maven wrapper, the poms and the sources;
+# the wrapper downloads Maven and the dependencies from Maven Central.
+COPY . .
 RUN ./mvnw -B -q -DskipTests -pl server -am package \
     && cp server/target/tick-storm-server.jar protocol/target/tick-storm-client.jar /
 
