@@ -1,0 +1,172 @@
+// Each policy check passes on the real manifests and fails, with its own message, on a copy broken
+// in the way it guards against.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadKustomization } from "../lib/manifests.mjs";
+import { checkPolicies, shapeProblem } from "../lib/policy.mjs";
+import { exportedMetrics } from "../lib/context.mjs";
+
+const K8S = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const REAL = loadKustomization(K8S);
+
+/** Settings as the server would declare them for exactly what the manifests set (defaults = values). */
+function settingsFor(manifests) {
+    const byEnv = new Map();
+    const add = (env, value) => byEnv.set(env, { env, key: env.toLowerCase(), defaultValue: `"${value}"`, file: "fixture" });
+    for (const d of manifests.docs) {
+        if (d.obj.kind === "ConfigMap" && !d.generated) for (const [k, v] of Object.entries(d.obj.data)) add(k, v);
+    }
+    for (const e of find(manifests, "Deployment").spec.template.spec.containers[0].env) add(e.name, e.value);
+    byEnv.get("HEARTBEAT_TIMEOUT_MS").defaultValue = "20s";
+    byEnv.get("TLS_ENABLED").defaultValue = "true";
+    return { byEnv, sources: ["fixture"] };
+}
+
+function context(manifests, settings = settingsFor(REAL)) {
+    return { settings, metrics: exportedMetrics(join(K8S, "check", "exported-metrics.txt")), dashboard: manifests.dashboard };
+}
+
+function find(manifests, kind, name) {
+    return manifests.docs.find((d) => d.obj.kind === kind && (name === undefined || d.obj.metadata.name === name)).obj;
+}
+
+function broken(change) {
+    const copy = structuredClone(REAL);
+    change(copy);
+    return copy;
+}
+
+function container(m) {
+    return find(m, "Deployment").spec.template.spec.containers[0];
+}
+
+function assertFails(manifests, pattern, settings) {
+    const failures = checkPolicies(manifests, context(manifests, settings));
+    assert.ok(failures.some((f) => pattern.test(f)), `expected a failure matching ${pattern}, got:\n${failures.join("\n") || "(none)"}`);
+}
+
+test("realManifestsPassEveryPolicy", () => {
+    assert.deepEqual(REAL.errors, []);
+    assert.deepEqual(checkPolicies(REAL, context(REAL)), []);
+});
+
+const CASES = {
+    deploymentSelectorWithVersionIsRejected: [(m) => {
+        find(m, "Deployment").spec.selector.matchLabels["app.kubernetes.io/version"] = "1.0.0";
+    }, /selector must not use app\.kubernetes\.io\/version/],
+    serviceSelectorMatchingNoPodIsRejected: [(m) => {
+        find(m, "Service", "tick-storm-service").spec.selector["app.kubernetes.io/name"] = "tickstorm";
+    }, /tick-storm-service.*selector matches no pod/],
+    pdbSelectorMatchingNoPodIsRejected: [(m) => {
+        find(m, "PodDisruptionBudget").spec.selector.matchLabels["app.kubernetes.io/component"] = "api";
+    }, /PodDisruptionBudget.*matches no pod/],
+    probeOnUndeclaredPortIsRejected: [(m) => { container(m).readinessProbe.httpGet.port = "health"; },
+        /readinessProbe uses port "health"/],
+    probeOnWrongPathIsRejected: [(m) => { container(m).livenessProbe.httpGet.path = "/healthz"; },
+        /livenessProbe requests \/healthz/],
+    metricsPortOnLoadBalancerIsRejected: [(m) => {
+        find(m, "Service", "tick-storm-service").spec.ports.push({ name: "metrics", port: 9090, targetPort: "metrics" });
+    }, /exposes the metrics\/health port 9090/],
+    serviceMonitorOnUnknownPortIsRejected: [(m) => { find(m, "ServiceMonitor").spec.endpoints[0].port = "http"; },
+        /endpoint port "http" is not a named port/],
+    configMapKeyTheServerIgnoresIsRejected: [(m) => { find(m, "ConfigMap", "tick-storm-config").data.GOMAXPROCS = "2"; },
+        /key GOMAXPROCS is not an env var the server reads/],
+    deploymentEnvTheServerIgnoresIsRejected: [(m) => { container(m).env.push({ name: "STREAM_PASSWORD", value: "x" }); },
+        /Deployment env STREAM_PASSWORD is not an env var the server reads/],
+    plainTextPasswordIsRejected: [(m) => { container(m).env.push({ name: "STREAM_PASS", value: "hunter2" }); },
+        /STREAM_PASS is set in deployment env/],
+    secretAsEnvIsRejected: [(m) => {
+        container(m).env.push({ name: "TLS_KEY_FILE", valueFrom: { secretKeyRef: { name: "x", key: "y" } } });
+    }, /reads a Secret: mount Secrets as files/],
+    durationWhereMillisecondsAreReadIsRejected: [(m) => {
+        find(m, "ConfigMap", "tick-storm-config").data.HEARTBEAT_TIMEOUT_MS = "20s";
+    }, /HEARTBEAT_TIMEOUT_MS="20s" is not a whole number of milliseconds/],
+    flagThatIsNotBooleanIsRejected: [(m) => { find(m, "ConfigMap", "tick-storm-config").data.TLS_ENABLED = "yes"; },
+        /TLS_ENABLED="yes" is not true or false/],
+    listenAddressOffTheContainerPortIsRejected: [(m) => {
+        find(m, "ConfigMap", "tick-storm-config").data.LISTEN_ADDR = "0.0.0.0:8081";
+    }, /LISTEN_ADDR="0.0.0.0:8081" does not listen on the container's "tick" port/],
+    quotaEqualToHpaMaximumIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard.pods = "8"; },
+        /pods 8 < HPA maxReplicas 8 \+ maxSurge 1 \+ 1 draining = 10/],
+    quotaBelowSurgeLimitsIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard["limits.cpu"] = "18"; },
+        /limits\.cpu 18 < 10 pods x 2000m/],
+    hpaMaximumAboveQuotaIsRejected: [(m) => { find(m, "HorizontalPodAutoscaler").spec.maxReplicas = 10; },
+        /pods 10 < HPA maxReplicas 10/],
+    resourcesOtherThanTheGuidesAreRejected: [(m) => { container(m).resources.limits.memory = "3Gi"; },
+        /resources\.limits\.memory is 3Gi, the guide says 2Gi/],
+    limitRangePodDefaultsAreRejected: [(m) => {
+        find(m, "LimitRange").spec.limits[0].default = { cpu: "1" };
+    }, /Pod-type limit has default\/defaultRequest/],
+    limitRangeBelowTheContainerLimitIsRejected: [(m) => {
+        find(m, "LimitRange").spec.limits[1].max.memory = "1Gi";
+    }, /Container max memory 1Gi is below the container's limit 2Gi/],
+    writableRootFilesystemIsRejected: [(m) => { container(m).securityContext.readOnlyRootFilesystem = false; },
+        /readOnlyRootFilesystem is not true/],
+    missingSeccompProfileIsRejected: [(m) => {
+        delete container(m).securityContext.seccompProfile;
+        delete find(m, "Deployment").spec.template.spec.securityContext.seccompProfile;
+    }, /seccompProfile is not RuntimeDefault/],
+    rootUserIsRejected: [(m) => { container(m).securityContext.runAsUser = 0; }, /runAsUser is 0, expected 65532/],
+    mountedTokenIsRejected: [(m) => { find(m, "ServiceAccount").automountServiceAccountToken = true; },
+        /ServiceAccount.*automountServiceAccountToken is not false/],
+    roleWithRulesIsRejected: [(m) => {
+        find(m, "Role").rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }];
+    }, /makes no Kubernetes API call/],
+    graceShorterThanTheDrainIsRejected: [(m) => {
+        find(m, "Deployment").spec.template.spec.terminationGracePeriodSeconds = 15;
+    }, /terminationGracePeriodSeconds 15 < preStop 10 s \+ SHUTDOWN_GRACE_MS 10 s/],
+    missingPreStopIsRejected: [(m) => { delete container(m).lifecycle; }, /no preStop sleep/],
+    replicasNextToAnHpaAreRejected: [(m) => { find(m, "Deployment").spec.replicas = 3; }, /spec\.replicas is set/],
+    hpaOffTheGuidesTargetsIsRejected: [(m) => {
+        find(m, "HorizontalPodAutoscaler").spec.metrics[0].resource.target.averageUtilization = 80;
+    }, /cpu target is not Utilization 70%/],
+    hpaWithoutBehaviourIsRejected: [(m) => { delete find(m, "HorizontalPodAutoscaler").spec.behavior; },
+        /no behavior\.scaleUp policies/],
+    requiredZoneAntiAffinityIsRejected: [(m) => {
+        const anti = find(m, "Deployment").spec.template.spec.affinity.podAntiAffinity;
+        anti.requiredDuringSchedulingIgnoredDuringExecution = [anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm];
+    }, /required zone anti-affinity caps the replicas/],
+    credentialsOutsideASecretMountIsRejected: [(m) => {
+        container(m).env.find((e) => e.name === "CREDENTIALS_FILE").value = "/etc/users";
+    }, /CREDENTIALS_FILE="\/etc\/users" is not a file of a mounted Secret/],
+    privateKeyInASecretIsRejected: [(m) => {
+        find(m, "Secret", "tick-storm-tls").stringData["tls.key"] = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+    }, /holds a real PEM private key/],
+    plainTextCredentialsAreRejected: [(m) => {
+        find(m, "Secret", "tick-storm-credentials").stringData.users = "trader:hunter2\n";
+    }, /credentials line "trader:hunter2\.\.\." is not/],
+    alertOnAMetricTheServerDoesNotExportIsRejected: [(m) => {
+        find(m, "PrometheusRule").spec.groups[0].rules[0].expr = "tick_storm_connections_active > 0";
+    }, /"tick_storm_connections_active" is not a metric the server exports/],
+    missingRequiredAlertIsRejected: [(m) => {
+        for (const g of find(m, "PrometheusRule").spec.groups) g.rules = g.rules.filter((r) => !/SlowConsumer/.test(r.alert));
+    }, /no alert on slow consumers/],
+    alertWithoutSeverityIsRejected: [(m) => { delete find(m, "PrometheusRule").spec.groups[0].rules[0].labels.severity; },
+        /labels\.severity must be/],
+    dashboardOnAMetricTheServerDoesNotExportIsRejected: [(m) => {
+        m.dashboard.panels[0].targets[0].expr = "sum(tickstorm_up)";
+    }, /grafana-dashboard\.json panel .*"tickstorm_up" is not a metric/],
+};
+
+for (const [name, [change, pattern]] of Object.entries(CASES)) {
+    test(name, () => assertFails(broken(change), pattern));
+}
+
+test("settingTheServerReadsButTheManifestsLackIsRejected", () => {
+    const settings = settingsFor(REAL);
+    settings.byEnv.set("NEW_SETTING_MS", { env: "NEW_SETTING_MS", key: "tick-storm.new", defaultValue: "1s", file: "x" });
+    assertFails(REAL, /the server reads NEW_SETTING_MS \(tick-storm\.new in x\) but configmap\.yaml does not set it/, settings);
+});
+
+test("valueShapesFollowTheDefaults", () => {
+    assert.equal(shapeProblem("AUTH_BLOCK_DURATION", "5m", "10m"), undefined);
+    assert.match(shapeProblem("AUTH_BLOCK_DURATION", "5m", "soon"), /not a duration/);
+    assert.equal(shapeProblem("OUTBOUND_BUDGET_BYTES", "4MiB", "4194304"), undefined);
+    assert.match(shapeProblem("FD_RESERVE", "128", "lots"), /whole number/);
+    assert.equal(shapeProblem("RESOURCE_HIGH_WATER", "0.9", "0.85"), undefined);
+    assert.match(shapeProblem("RESOURCE_HIGH_WATER", "0.9", "90%"), /not a number/);
+    assert.match(shapeProblem("METRICS_ADDR", '"0.0.0.0:9090"', "9090"), /host:port/);
+    assert.equal(shapeProblem("TICK_SYMBOLS", '""', "AAPL,MSFT"), undefined);
+});
