@@ -146,6 +146,7 @@ public final class TickServer implements AutoCloseable {
         monitor = newMonitor();
         monitor.start(maintenance, limits.config().sampleInterval());
 
+        FanOut.requireUniverseFits(config.feed().symbols().size(), config.maxPayloadBytes());
         SyntheticMarket market = new SyntheticMarket(config.feed());
         FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
                 responder, EpochNanoClock.system(), config.maxPayloadBytes(), config.batchWindow().toNanos());

@@ -110,4 +110,20 @@ class BatchBuilderTest {
         assertEquals(0, builder.tickCount());
         assertTrue(name.length > 0);
     }
+
+    @Test
+    void aWholeUniverseOfWorstCaseTicksFitsItsGuaranteedCapacity() {
+        int max = FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES;
+        BatchBuilder builder = new BatchBuilder(ALLOC, max, SubscriptionMode.SECOND_VALUE);
+        Tick worst = tick("ABCDEFGHIJKLMNOP", Long.MAX_VALUE / 1024, 1, 2, 3, 4, Long.MAX_VALUE, Long.MAX_VALUE,
+                SubscriptionMode.SECOND);
+        for (int i = 0; i < BatchBuilder.guaranteedCapacity(max); i++) {
+            assertTrue(builder.fits(worst.getSerializedSize()));
+            add(builder, worst);
+        }
+        builder.finish(Long.MAX_VALUE, 0xFFFFFFFFL, true).release();
+        assertEquals(753, BatchBuilder.guaranteedCapacity(max));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FanOut.requireUniverseFits(754, max));
+    }
 }
