@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.ErrorResponse;
 import io.tickstorm.server.TickServer;
+import io.tickstorm.server.testing.RawClient;
 import io.tickstorm.server.testing.TestServers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,24 +22,24 @@ class AddressCapIT {
     void addressPastItsCapIsRefusedWhileAnotherAddressStillGetsIn() throws Exception {
         try (TickServer server = TestServers.start(Map.of(
                 "tick-storm.admission.max-connections-per-address", PER_ADDRESS));
-                OpenConnections<SourceBoundClient> clients = new OpenConnections<>()) {
+                OpenConnections<RawClient> clients = new OpenConnections<>()) {
             MetricsScraper scraper = new MetricsScraper(server.metricsPort());
             for (int i = 0; i < PER_ADDRESS; i++) {
-                clients.add(SourceBoundClient.connect("127.0.0.1", server.tickAddress())).authenticate();
+                clients.add(RawClient.connectFrom("127.0.0.1", server.tickAddress())).authenticate();
             }
 
-            try (SourceBoundClient fourth = SourceBoundClient.connect("127.0.0.1", server.tickAddress())) {
+            try (RawClient fourth = RawClient.connectFrom("127.0.0.1", server.tickAddress())) {
                 ErrorResponse error = fourth.expectErrorThenClose(ErrorCode.SERVER_OVERLOADED);
                 assertTrue(error.getDetails().contains("per-address cap " + PER_ADDRESS), error::getDetails);
             }
             assertEquals(1, scraper.value(ADDRESS_REFUSALS));
 
-            clients.add(SourceBoundClient.connect("127.0.0.3", server.tickAddress())).authenticate();
+            clients.add(RawClient.connectFrom("127.0.0.3", server.tickAddress())).authenticate();
             assertEquals(PER_ADDRESS + 1, scraper.value(ACTIVE));
 
             clients.closeOldest();
             scraper.await(ACTIVE, PER_ADDRESS);
-            clients.add(SourceBoundClient.connect("127.0.0.1", server.tickAddress())).authenticate();
+            clients.add(RawClient.connectFrom("127.0.0.1", server.tickAddress())).authenticate();
             assertEquals(1, scraper.value(ADDRESS_REFUSALS));
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.ErrorResponse;
 import io.tickstorm.server.TickServer;
+import io.tickstorm.server.testing.RawClient;
 import io.tickstorm.server.testing.TestServers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,14 +71,14 @@ class IpListsIT {
     }
 
     private static void assertRefused(TickServer server, String source, String details) throws Exception {
-        try (SourceBoundClient client = SourceBoundClient.connect(source, server.tickAddress())) {
+        try (RawClient client = RawClient.connectFrom(source, server.tickAddress())) {
             ErrorResponse error = client.expectErrorThenClose(ErrorCode.SERVER_OVERLOADED);
             assertEquals(details, error.getDetails(), () -> "refusal of " + source);
         }
     }
 
     private static void assertAdmitted(TickServer server, String source) throws Exception {
-        try (SourceBoundClient client = SourceBoundClient.connect(source, server.tickAddress())) {
+        try (RawClient client = RawClient.connectFrom(source, server.tickAddress())) {
             assertEquals(source, client.source().getHostAddress());
             client.authenticate();
         }
