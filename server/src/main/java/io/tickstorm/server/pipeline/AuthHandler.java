@@ -64,13 +64,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         this.sessionFactory = sessionFactory;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            armDeadline(ctx);
-        }
-    }
-
+    /**
+     * The deadline starts when admission lets the connection through (a rate-limited one may be held back first),
+     * so time spent waiting for admission does not count against the client.
+     */
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         armDeadline(ctx);
