@@ -67,6 +67,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private volatile Stream[] minuteStreams = new Stream[0];
     private final ConcurrentLinkedQueue<RealtimeStream> newRealtime = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** REALTIME streams alive; while there are none the feed need not wake for every tick. */
+    private volatile int realtimeStreams;
 
     // Feed thread only.
     private final List<RealtimeStream> realtime = new ArrayList<>();
@@ -222,6 +224,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
                     RealtimeStream live = new RealtimeStream(key, universe.size(), loops, mm, new BatchBuilder(
                             context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE));
                     newRealtime.add(live);
+                    realtimeStreams++;
+                    feed.wake();
                     stream = live;
                 } else {
                     stream = new Stream(key, universe.size(), loops, mm);
@@ -240,6 +244,9 @@ public final class FanOut implements FeedListener, AutoCloseable {
             subscriptions.get(stream.key.mode()).decrementAndGet();
             if (--stream.subscribers == 0) {
                 stream.dead = true;
+                if (stream instanceof RealtimeStream) {
+                    realtimeStreams--;
+                }
                 streams.remove(stream.key);
                 republish();
             }
@@ -263,6 +270,11 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------
     // Feed thread.
+
+    @Override
+    public boolean wantsTicks() {
+        return realtimeStreams > 0;
+    }
 
     @Override
     public void onBars(BarSet bars) {

@@ -21,4 +21,13 @@ public interface FeedListener {
      * comes first, then the MINUTE set.
      */
     void onBars(BarSet bars);
+
+    /**
+     * Whether anyone needs ticks as they happen. While false the feed thread sleeps until the next boundary (or
+     * {@link TickFeed#wake()}) and generates the ticks in bulk then: bars come out the same, and an idle server does
+     * not wake a thousand times a second. Read by the feed thread before each sleep.
+     */
+    default boolean wantsTicks() {
+        return true;
+    }
 }

@@ -220,11 +220,20 @@ public final class TickFeed implements AutoCloseable {
         }
     }
 
+    /** Ends the feed thread's current sleep, e.g. when a listener starts wanting ticks as they happen. */
+    public void wake() {
+        Thread feedThread = thread;
+        if (feedThread != null) {
+            LockSupport.unpark(feedThread);
+        }
+    }
+
     private void run() {
         LOG.info("Feed started: {} symbols, {} ticks/s", universe.size(), market.ticksPerSecond());
         while (running) {
             pump(clock.epochNanos());
-            long nextEventNanos = Math.min(market.tickTimeNanos(nextK), nextBoundaryNanos);
+            long nextEventNanos = listener.wantsTicks()
+                    ? Math.min(market.tickTimeNanos(nextK), nextBoundaryNanos) : nextBoundaryNanos;
             long waitNanos = nextEventNanos - clock.epochNanos();
             if (waitNanos > 0) {
                 LockSupport.parkNanos(this, Math.min(waitNanos, MAX_PARK_NANOS));
