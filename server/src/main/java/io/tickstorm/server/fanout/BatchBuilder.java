@@ -6,7 +6,6 @@ import static io.tickstorm.server.fanout.ProtobufWire.WIRE_VARINT;
 import static io.tickstorm.server.fanout.ProtobufWire.isDefault;
 import static io.tickstorm.server.fanout.ProtobufWire.tag;
 import static io.tickstorm.server.fanout.ProtobufWire.varintSize;
-import static io.tickstorm.server.fanout.ProtobufWire.writeDouble;
 import static io.tickstorm.server.fanout.ProtobufWire.writeVarint;
 
 import io.netty.buffer.ByteBuf;
@@ -14,6 +13,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.tickstorm.protocol.FrameDescriptor;
 import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.codec.FrameEncoder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Builds one complete DATA_BATCH frame in a pooled buffer, tick by tick, without creating message objects: the
@@ -32,10 +34,14 @@ final class BatchBuilder {
     static final int TRAILER_MAX_BYTES = 1 + 10 + 1 + 5 + 2;
     private static final int INITIAL_CAPACITY = 4096;
     /**
-     * Largest encoding of one Tick entry: tag and length (2), symbol of 16 bytes (18), timestamp (7), four doubles
+     * Largest encoding of one Tick entry: tag and length (2), symbol of 16 bytes (18), an epoch-millisecond
+     * timestamp (7), four doubles
      * (36), two sizes as ten-byte varints (22) and the mode (2).
      */
     static final int MAX_TICK_ENTRY_BYTES = 2 + 18 + 7 + 36 + 22 + 2;
+
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int TICK_FIELD = tag(1, WIRE_LENGTH_DELIMITED);
     private static final int SYMBOL = tag(1, WIRE_LENGTH_DELIMITED);
@@ -55,6 +61,8 @@ final class BatchBuilder {
     private final int maxPayloadBytes;
     private final int mode;
 
+    /** One tick entry is assembled here before it is copied into {@link #buf} (room for a ten-byte timestamp). */
+    private final byte[] scratch = new byte[MAX_TICK_ENTRY_BYTES + 4];
     private ByteBuf buf;
     private int tickCount;
     private long oldestTickNanos;
@@ -121,7 +129,8 @@ final class BatchBuilder {
 
     /**
      * Appends one tick whose encoded size {@code tickBytes} was computed by {@link #tickSize} (and checked with
-     * {@link #fits}); {@code createdNanos} is its creation time for latency accounting.
+     * {@link #fits}); {@code createdNanos} is its creation time for latency accounting. The entry is assembled in a
+     * scratch array and copied into the buffer at once: one bounds check per tick instead of one per byte.
      */
     void add(int tickBytes, byte[] symbol, long timestampMs, double price, double volume, double bid, double ask,
             long bidSize, long askSize, long createdNanos) {
@@ -132,42 +141,55 @@ final class BatchBuilder {
             oldestTickNanos = createdNanos;
         }
         tickCount++;
-        ByteBuf out = buf;
-        out.ensureWritable(1 + varintSize(tickBytes) + tickBytes);
-        out.writeByte(TICK_FIELD);
-        writeVarint(out, tickBytes);
+        byte[] out = scratch;
+        int at = 0;
+        out[at++] = (byte) TICK_FIELD;
+        at = putVarint(out, at, tickBytes);
         if (symbol.length > 0) {
-            out.writeByte(SYMBOL);
-            writeVarint(out, symbol.length);
-            out.writeBytes(symbol);
+            out[at++] = (byte) SYMBOL;
+            at = putVarint(out, at, symbol.length);
+            System.arraycopy(symbol, 0, out, at, symbol.length);
+            at += symbol.length;
         }
         if (timestampMs != 0) {
-            out.writeByte(TIMESTAMP);
-            writeVarint(out, timestampMs);
+            out[at++] = (byte) TIMESTAMP;
+            at = putVarint(out, at, timestampMs);
         }
-        writeDoubleField(out, PRICE, price);
-        writeDoubleField(out, VOLUME, volume);
-        writeDoubleField(out, BID, bid);
-        writeDoubleField(out, ASK, ask);
+        at = putDouble(out, at, PRICE, price);
+        at = putDouble(out, at, VOLUME, volume);
+        at = putDouble(out, at, BID, bid);
+        at = putDouble(out, at, ASK, ask);
         if (bidSize != 0) {
-            out.writeByte(BID_SIZE);
-            writeVarint(out, bidSize);
+            out[at++] = (byte) BID_SIZE;
+            at = putVarint(out, at, bidSize);
         }
         if (askSize != 0) {
-            out.writeByte(ASK_SIZE);
-            writeVarint(out, askSize);
+            out[at++] = (byte) ASK_SIZE;
+            at = putVarint(out, at, askSize);
         }
         if (mode != 0) {
-            out.writeByte(MODE);
-            writeVarint(out, mode);
+            out[at++] = (byte) MODE;
+            at = putVarint(out, at, mode);
         }
+        buf.writeBytes(out, 0, at);
     }
 
-    private static void writeDoubleField(ByteBuf out, int tag, double value) {
-        if (!isDefault(value)) {
-            out.writeByte(tag);
-            writeDouble(out, value);
+    private static int putVarint(byte[] out, int at, long value) {
+        while ((value & ~0x7FL) != 0) {
+            out[at++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
         }
+        out[at++] = (byte) value;
+        return at;
+    }
+
+    private static int putDouble(byte[] out, int at, int tag, double value) {
+        if (isDefault(value)) {
+            return at;
+        }
+        out[at] = (byte) tag;
+        LITTLE_ENDIAN_LONG.set(out, at + 1, Double.doubleToRawLongBits(value));
+        return at + 9;
     }
 
     private void begin() {

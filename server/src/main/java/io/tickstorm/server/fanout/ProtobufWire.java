@@ -34,10 +34,6 @@ final class ProtobufWire {
         out.writeByte((int) value);
     }
 
-    static void writeDouble(ByteBuf out, double value) {
-        out.writeLongLE(Double.doubleToRawLongBits(value));
-    }
-
     /** proto3 omits a double field whose raw bits are zero (so -0.0 is written, as protobuf-java does). */
     static boolean isDefault(double value) {
         return Double.doubleToRawLongBits(value) == 0;
