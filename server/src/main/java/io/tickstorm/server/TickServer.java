@@ -140,9 +140,9 @@ public final class TickServer implements AutoCloseable {
         maintenance.scheduleWithFixedDelay(this::reloadCredentials, 10, 10, TimeUnit.SECONDS);
         tls = config.tls().enabled() ? ReloadingSslContext.open(config.tls(), maintenance) : null;
 
-        admission = new AdmissionControl(config.admission(), limits.connectionCap(), this::admissionGate,
-                tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
-                reason -> metrics.connectionRejected(reason.label()));
+        admission = new AdmissionControl(config.admission(), limits.connectionCap(), limits.connectionCapBound(),
+                this::admissionGate, tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
+                reason -> metrics.connectionRejected(reason.label()), System::nanoTime);
         monitor = newMonitor();
         monitor.start(maintenance, limits.config().sampleInterval());
 

@@ -63,6 +63,15 @@ public final class AdmissionControl {
      */
     public AdmissionControl(AdmissionConfig config, int connectionCap, AdmissionGate gate, RefusalResponder responder,
             RefusalListener listener, LongSupplier nanoClock) {
+        this(config, connectionCap, "", gate, responder, listener, nanoClock);
+    }
+
+    /**
+     * As the full constructor, with {@code capBound} naming what set the cap (e.g. {@code open-files}) in the
+     * refusal details: "connection cap 19744 (open-files) reached".
+     */
+    public AdmissionControl(AdmissionConfig config, int connectionCap, String capBound, AdmissionGate gate,
+            RefusalResponder responder, RefusalListener listener, LongSupplier nanoClock) {
         if (connectionCap < 1) {
             throw new IllegalArgumentException("connectionCap must be at least 1, was " + connectionCap);
         }
@@ -77,7 +86,8 @@ public final class AdmissionControl {
                         MAX_RATE_TRACKED_ADDRESSES)
                 : null;
         this.nextRefusalLogNanos = new AtomicLong(nanoClock.getAsLong());
-        this.connectionCapDetails = "connection cap " + connectionCap + " reached";
+        this.connectionCapDetails = "connection cap " + connectionCap
+                + (capBound == null || capBound.isEmpty() ? "" : " (" + capBound + ")") + " reached";
         this.addressCapDetails = "per-address cap " + config.maxConnectionsPerAddress() + " reached";
         this.handler = new AdmissionHandler(this);
     }

@@ -53,7 +53,8 @@ class ConnectionCapIT {
 
             try (RawClient refused = RawClient.connect(server.tickAddress())) {
                 ErrorResponse error = refused.expectErrorThenClose(ErrorCode.SERVER_OVERLOADED);
-                assertTrue(error.getDetails().contains("connection cap " + CAP), error::getDetails);
+                assertTrue(error.getDetails().contains("connection cap " + CAP + " (max-connections)"),
+                        error::getDetails);
             }
             assertEquals(refusedBefore + 1, scraper.value(CAP_REFUSALS));
             assertEquals(CAP, scraper.value(ACTIVE));

@@ -56,7 +56,7 @@ class OpenFileCapIT {
 
             try (RawClient refused = RawClient.connect(server.tickAddress())) {
                 ErrorResponse error = refused.expectErrorThenClose(ErrorCode.SERVER_OVERLOADED);
-                assertTrue(error.getDetails().contains("connection cap " + cap), error::getDetails);
+                assertTrue(error.getDetails().contains("connection cap " + cap + " (open-files)"), error::getDetails);
             }
             assertEquals(1, scraper.value(CAP_REFUSALS));
             assertEquals(cap, scraper.value(ACTIVE));
