@@ -42,6 +42,7 @@ import io.tickstorm.server.health.EventLoopProbe;
 import io.tickstorm.server.health.HealthState;
 import io.tickstorm.server.metrics.MetricsHttpServer;
 import io.tickstorm.server.metrics.ServerMetrics;
+import io.tickstorm.server.pipeline.AcceptedConnectionCounter;
 import io.tickstorm.server.pipeline.ErrorResponder;
 import io.tickstorm.server.pipeline.OverloadRefusalResponder;
 import io.tickstorm.server.pipeline.ServerChannelInitializer;
@@ -97,6 +98,7 @@ public final class TickServer implements AutoCloseable {
     private TickFeed feed;
     private MetricsHttpServer http;
     private ErrorResponder responder;
+    private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
     private boolean closed;
 
     public TickServer(ServerConfig config, Limits limits, ServerMetrics metrics) {
@@ -160,6 +162,7 @@ public final class TickServer implements AutoCloseable {
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(accepted)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
@@ -202,7 +205,7 @@ public final class TickServer implements AutoCloseable {
                 new MonitoredResource(Resource.DIRECT_MEMORY, TickServer::directMemoryUsed,
                         limits.directMemoryBytes()),
                 new MonitoredResource(Resource.OPEN_FILES,
-                        () -> Math.max(0, openFiles.getAsLong() - admission.activeConnections()), reserve),
+                        () -> Math.max(0, openFiles.getAsLong() - accepted.open()), reserve),
                 new MonitoredResource(Resource.CONNECTIONS, () -> admission.activeConnections(),
                         limits.connectionCap())),
                 limits.config().highWater(), limits.config().lowWater(), ResourceBreachListener.NONE);
