@@ -1,0 +1,68 @@
+package io.tickstorm.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads a server process's resident memory ({@code VmRSS} of {@code /proc/PID/status}) and CPU time
+ * ({@code utime + stime} of {@code /proc/PID/stat}, in clock ticks of {@code getconf CLK_TCK}). Linux only.
+ */
+final class ServerProbe {
+
+    private static final long DEFAULT_CLOCK_TICKS_PER_SECOND = 100;
+
+    private final long pid;
+    private final long clockTicksPerSecond;
+
+    ServerProbe(long pid) {
+        this.pid = pid;
+        if (!Files.isReadable(Path.of("/proc", Long.toString(pid), "status"))) {
+            throw new IllegalArgumentException("--server-pid: no readable /proc/" + pid + "/status");
+        }
+        this.clockTicksPerSecond = clockTicks();
+    }
+
+    /** Resident set size in bytes. */
+    long rssBytes() {
+        for (String line : read("status").split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+                return Long.parseLong(parts[0]) * 1024;
+            }
+        }
+        throw new IllegalStateException("/proc/" + pid + "/status has no VmRSS (process gone?)");
+    }
+
+    /** User plus system CPU time in nanoseconds. */
+    long cpuNanos() {
+        String stat = read("stat");
+        // The command name (field 2) may hold spaces: fields after it start after the last ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 1_000_000_000L / clockTicksPerSecond;
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), file), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/" + pid + "/" + file, e);
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            return p.waitFor() == 0 ? Long.parseLong(out) : DEFAULT_CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | NumberFormatException e) {
+            return DEFAULT_CLOCK_TICKS_PER_SECOND;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DEFAULT_CLOCK_TICKS_PER_SECOND;
+        }
+    }
+}
