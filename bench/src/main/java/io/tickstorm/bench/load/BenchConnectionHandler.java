@@ -3,7 +3,10 @@ package io.tickstorm.bench.load;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tickstorm.protocol.FrameDescriptor;
 import io.tickstorm.protocol.codec.Frame;
@@ -104,6 +107,9 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
                 long now = System.nanoTime();
                 roundStats.tlsDone++;
                 Histograms.record(roundStats.tls, (now - phaseNanos) / 1_000);
+                if (resumed(ctx)) {
+                    roundStats.tlsResumed++;
+                }
                 sendAuth(ctx, now);
             } else {
                 stats.failure("tls:" + handshake.cause().getClass().getSimpleName());
@@ -112,6 +118,19 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Whether the handshake resumed a session (BoringSSL says so; the JDK provider is not asked). */
+    private static boolean resumed(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine openSsl) {
+            // The native SSL object lives until the SslHandler shuts the engine down, on this same event loop.
+            synchronized (openSsl) {
+                long ssl = openSsl.sslPointer();
+                return ssl != 0 && SSL.isSessionReused(ssl);
+            }
+        }
+        return false;
     }
 
     private void sendAuth(ChannelHandlerContext ctx, long now) {

@@ -21,7 +21,6 @@ final class LoadReport {
     private final int workerCount;
     private final LoadStats healthy;
     private final LoadStats slow;
-    private final long[] sessionReuseHits;
     private final long[] maxSettleMillis;
     private final long untilAllReadyMicros;
     private final LoadGenerator.ServerSamples server;
@@ -39,7 +38,6 @@ final class LoadReport {
         int rounds = options.reconnectRounds();
         healthy = new LoadStats(rounds);
         slow = new LoadStats(rounds);
-        sessionReuseHits = new long[rounds];
         maxSettleMillis = new long[rounds];
         double hold = 0;
         double cpuHold = 0;
@@ -55,7 +53,6 @@ final class LoadReport {
         }
         for (JsonNode w : ready) {
             for (int i = 0; i < rounds; i++) {
-                sessionReuseHits[i] += w.get(i).get("sessionReuseHits").asLong();
                 maxSettleMillis[i] = Math.max(maxSettleMillis[i], w.get(i).get("settleMillis").asLong());
             }
         }
@@ -112,13 +109,12 @@ final class LoadReport {
             r.add(slow.rounds[i]);
             ObjectNode node = rounds.addObject();
             node.put("round", i + 1).put("started", r.started).put("tcpConnected", r.tcpConnected)
-                    .put("tlsDone", r.tlsDone).put("authenticated", r.authenticated)
+                    .put("tlsDone", r.tlsDone).put("tlsResumed", r.tlsResumed).put("authenticated", r.authenticated)
                     .put("subscribed", r.subscribed).put("failed", r.failed)
                     .put("connectTlsAuthPerSecond", rate(r, r.authenticated, r.lastAuthEpochMicros))
                     .put("subscribedPerSecond", rate(r, r.subscribed, r.lastSubscribedEpochMicros))
                     .put("untilAllSubscribedSeconds", (r.lastSubscribedEpochMicros - r.firstStartEpochMicros) / 1e6)
-                    .put("slowestWorkerSettleSeconds", maxSettleMillis[i] / 1e3)
-                    .put("tlsSessionReuseHits", sessionReuseHits[i]);
+                    .put("slowestWorkerSettleSeconds", maxSettleMillis[i] / 1e3);
             Histograms.summarize(node.putObject("tcpConnect"), r.tcp);
             Histograms.summarize(node.putObject("tlsHandshake"), r.tls);
             Histograms.summarize(node.putObject("authAck"), r.authAck);
@@ -187,7 +183,7 @@ final class LoadReport {
                     + percentiles(r.connectTlsAuth));
             row(t, p + "tcp connect", percentiles(r.tcp));
             if (options.tls()) {
-                row(t, p + "tls handshake", percentiles(r.tls) + "  session reuse hits " + sessionReuseHits[i]);
+                row(t, p + "tls handshake", percentiles(r.tls) + "  resumed " + r.tlsResumed + "/" + r.tlsDone);
             }
             row(t, p + "AUTH->ACK", percentiles(r.authAck));
             row(t, p + "SUBSCRIBE->ACK", percentiles(r.subscribeAck));

@@ -127,6 +127,8 @@ final class LoadStats {
         long started;
         long tcpConnected;
         long tlsDone;
+        /** TLS handshakes that resumed a session (OpenSSL provider only). */
+        long tlsResumed;
         long authenticated;
         long subscribed;
         long failed;
@@ -146,7 +148,7 @@ final class LoadStats {
 
         void toJson(ObjectNode out) {
             out.put("started", started).put("tcpConnected", tcpConnected).put("tlsDone", tlsDone)
-                    .put("authenticated", authenticated).put("subscribed", subscribed).put("failed", failed)
+                    .put("tlsResumed", tlsResumed).put("authenticated", authenticated).put("subscribed", subscribed).put("failed", failed)
                     .put("firstStartEpochMicros", firstStartEpochMicros)
                     .put("lastAuthEpochMicros", lastAuthEpochMicros)
                     .put("lastSubscribedEpochMicros", lastSubscribedEpochMicros);
@@ -160,6 +162,7 @@ final class LoadStats {
             started += in.get("started").asLong();
             tcpConnected += in.get("tcpConnected").asLong();
             tlsDone += in.get("tlsDone").asLong();
+            tlsResumed += in.get("tlsResumed").asLong();
             authenticated += in.get("authenticated").asLong();
             subscribed += in.get("subscribed").asLong();
             failed += in.get("failed").asLong();
@@ -179,6 +182,7 @@ final class LoadStats {
             started += o.started;
             tcpConnected += o.tcpConnected;
             tlsDone += o.tlsDone;
+            tlsResumed += o.tlsResumed;
             authenticated += o.authenticated;
             subscribed += o.subscribed;
             failed += o.failed;

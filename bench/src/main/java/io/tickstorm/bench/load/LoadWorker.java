@@ -100,13 +100,11 @@ public final class LoadWorker {
             ObjectMapper json = new ObjectMapper();
             var rounds = json.createArrayNode();
             for (int round = 0; round < options.reconnectRounds(); round++) {
-                long before = sessionHits(ssl);
                 long began = System.nanoTime();
                 int subscribed = connectAll(context, ssl, healthy, slow, round);
                 ObjectNode r = rounds.addObject();
                 r.put("round", round).put("subscribed", subscribed)
-                        .put("settleMillis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
-                        .put("sessionReuseHits", sessionHits(ssl) - before);
+                        .put("settleMillis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
                 if (round + 1 < options.reconnectRounds()) {
                     closeAll();
                 }
@@ -265,12 +263,6 @@ public final class LoadWorker {
             b.serverName(options.serverName());
         }
         return ClientSslContextFactory.create(b.credentials(options.username(), options.password()).build());
-    }
-
-    private static long sessionHits(SslContext ssl) {
-        return ssl != null && ssl.sessionContext() instanceof OpenSslSessionContext openSsl
-                ? openSsl.stats().hits()
-                : 0;
     }
 
     private void closeAll() throws InterruptedException {
