@@ -61,7 +61,7 @@ public final class LoadGenerator {
         List<WorkerProcess> workers = new ArrayList<>();
         Thread killer = new Thread(() -> workers.forEach(WorkerProcess::kill), "kill-workers");
         Runtime.getRuntime().addShutdownHook(killer);
-        ServerSamples server = new ServerSamples(probe);
+        ServerSamples server = new ServerSamples(probe, options.serverGc());
         ObjectMapper json = new ObjectMapper();
         try {
             for (int i = 0; i < workerCount; i++) {
@@ -143,6 +143,9 @@ public final class LoadGenerator {
     /** Server RSS and CPU at the run's milestones, and the peak RSS while holding; all zero without a PID. */
     static final class ServerSamples {
         private final ServerProbe probe;
+        private final boolean fullGc;
+        long heapBeforeBytes;
+        long heapSubscribedBytes;
         long rssBeforeBytes;
         long rssSubscribedBytes;
         long rssHoldEndBytes;
@@ -155,8 +158,13 @@ public final class LoadGenerator {
         long holdStartNanos;
         long holdEndNanos;
 
-        ServerSamples(ServerProbe probe) {
+        ServerSamples(ServerProbe probe, boolean fullGc) {
             this.probe = probe;
+            this.fullGc = fullGc && probe != null;
+        }
+
+        boolean fullGc() {
+            return fullGc;
         }
 
         boolean present() {
@@ -164,6 +172,9 @@ public final class LoadGenerator {
         }
 
         void before() {
+            if (fullGc) {
+                heapBeforeBytes = probe.heapUsedAfterFullGcBytes();
+            }
             if (probe != null) {
                 rssBeforeBytes = probe.rssBytes();
                 cpuBeforeNanos = probe.cpuNanos();
@@ -171,6 +182,9 @@ public final class LoadGenerator {
         }
 
         void subscribed() {
+            if (fullGc) {
+                heapSubscribedBytes = probe.heapUsedAfterFullGcBytes();
+            }
             if (probe != null) {
                 rssSubscribedBytes = probe.rssBytes();
                 rssPeakBytes = rssSubscribedBytes;

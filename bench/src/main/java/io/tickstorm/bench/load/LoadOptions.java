@@ -32,6 +32,8 @@ import java.util.Map;
  * @param maxConnectionsPerWorker most connections one worker process opens (20,000 files per process here)
  * @param ioThreads event-loop threads per worker
  * @param serverPid PID of the server process to probe (RSS, CPU), or 0
+ * @param serverGc before the "before" and "subscribed" samples, run a full GC in the server with jcmd and record
+ *     the heap in use after it (heap cost per connection without garbage)
  * @param jsonFile where to write the JSON result, or {@code null}
  * @param slowConsumers connections (in total) that stop reading once subscribed
  * @param slowReceiveBufferBytes SO_RCVBUF of the slow connections, so the server's buffers fill quickly
@@ -65,6 +67,7 @@ public record LoadOptions(
         int maxConnectionsPerWorker,
         int ioThreads,
         long serverPid,
+        boolean serverGc,
         Path jsonFile,
         int slowConsumers,
         int slowReceiveBufferBytes,
@@ -119,6 +122,9 @@ public record LoadOptions(
         atLeast(ioThreads, 1, "--io-threads");
         if (serverPid < 0) {
             throw new IllegalArgumentException("--server-pid: " + serverPid);
+        }
+        if (serverGc && serverPid == 0) {
+            throw new IllegalArgumentException("--server-gc needs --server-pid");
         }
         if (slowConsumers < 0 || slowConsumers >= connections) {
             throw new IllegalArgumentException("--slow: " + slowConsumers + " (expected 0.." + (connections - 1) + ")");
@@ -202,6 +208,7 @@ public record LoadOptions(
                 p.integer("--max-per-worker", 15_000),
                 p.integer("--io-threads", Runtime.getRuntime().availableProcessors()),
                 p.integer("--server-pid", 0),
+                p.bool("--server-gc", false),
                 json.isEmpty() ? null : Path.of(json),
                 p.integer("--slow", 0),
                 p.integer("--slow-rcvbuf", 4096),
@@ -238,7 +245,8 @@ public record LoadOptions(
                 "  --source-addresses K (1 per 10,000 connections: 127.0.0.2..)  --workers W (auto)",
                 "  --max-per-worker N (15000)  --io-threads N (cores)  --worker-jvm OPT,OPT (-Xmx1g,-XX:+UseParallelGC)",
                 "  --slow N (0: connections that stop reading)  --slow-rcvbuf BYTES (4096)  --drain-seconds S (0)",
-                "  --server-pid PID (probe RSS and CPU)  --json FILE  --full-decode  --settle-timeout-seconds S (120)",
+                "  --server-pid PID (probe RSS and CPU)  --server-gc (jcmd GC.run: heap per connection)",
+                "  --json FILE  --full-decode  --settle-timeout-seconds S (120)",
                 "  --connect-timeout-ms MS (10000)");
     }
 

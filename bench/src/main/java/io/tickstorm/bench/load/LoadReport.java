@@ -141,6 +141,10 @@ final class LoadReport {
                     .put("rssEndBytes", server.rssEndBytes)
                     .put("rssPerConnectionBytes", subscribed() == 0 ? 0
                             : (server.rssSubscribedBytes - server.rssBeforeBytes) / (double) subscribed())
+                    .put("heapAfterFullGcBeforeBytes", server.heapBeforeBytes)
+                    .put("heapAfterFullGcSubscribedBytes", server.heapSubscribedBytes)
+                    .put("heapPerConnectionBytes", subscribed() == 0 || !server.fullGc() ? 0
+                            : (server.heapSubscribedBytes - server.heapBeforeBytes) / (double) subscribed())
                     .put("cpuHoldSeconds", serverHold)
                     .put("cpuHoldCores", wall > 0 ? serverHold / wall : 0)
                     .put("cpuConnectPhaseSeconds", (server.cpuHoldStartNanos - server.cpuBeforeNanos)
@@ -201,6 +205,11 @@ final class LoadReport {
                     / MIB) + " subscribed, " + fmt(server.rssPeakBytes / MIB) + " peak in hold");
             row(t, "server rss/conn", subscribed() == 0 ? "n/a" : fmt((server.rssSubscribedBytes
                     - server.rssBeforeBytes) / (double) subscribed() / 1024) + " KiB");
+            if (server.fullGc()) {
+                row(t, "server heap/conn (full GC)", subscribed() == 0 ? "n/a" : fmt((server.heapSubscribedBytes
+                        - server.heapBeforeBytes) / (double) subscribed() / 1024) + " KiB  (" + fmt(
+                        server.heapBeforeBytes / MIB) + " -> " + fmt(server.heapSubscribedBytes / MIB) + " MiB)");
+            }
             row(t, "server cpu", fmt(serverHold) + " s in hold (" + fmt(100 * serverHold / Math.max(wall, 1e-9))
                     + " % of a core)");
         }

@@ -45,6 +45,36 @@ final class ServerProbe {
         return ticks * 1_000_000_000L / clockTicksPerSecond;
     }
 
+    /**
+     * Runs a full GC in the server ({@code jcmd PID GC.run}) and returns the heap in use after it, from
+     * {@code jcmd PID GC.heap_info} (the first "used NNNK" figure: the whole heap for G1, Parallel and Serial).
+     */
+    long heapUsedAfterFullGcBytes() {
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("jcmd " + pid + " GC.heap_info: no 'used NNNK' in: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run jcmd (is the JDK's bin on PATH?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running jcmd", e);
+        }
+    }
+
     private String read(String file) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), file), StandardCharsets.US_ASCII);

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario of bench/README.md in one command: starts the server jar with the scenario's
+# settings, runs the load generator against it, writes everything into bench/results/s<N>-<UTC time>/ and always
+# stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
+# Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g"), JFR=1 (record the server with
+# JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate).
+# Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCENARIO=${1:?usage: bench/scenario.sh 1..6 [generator flags]}
+shift
+SERVER_JAR=server/target/tick-storm-server.jar
+BENCH_JAR=bench/target/tick-storm-bench.jar
+PORT=${PORT:-28080}
+METRICS_PORT=${METRICS_PORT:-29090}
+SERVER_JVM=${SERVER_JVM:--XX:+UseG1GC -Xms2g -Xmx2g}
+OUT=bench/results/s$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT/tmp"
+PASSWORD="bench-$RANDOM$RANDOM"
+
+SERVER_ENV=(TLS_ENABLED=true)
+TLS_FLAGS=(--tls --server-name localhost)
+case $SCENARIO in
+    1)  # Idle capacity: the derived cap (19,872 here: 20,000 files - 128 reserved) of TLS MINUTE subscribers.
+        GEN=(--mode MINUTE --connections 19872 --max-per-worker 10000 --source-addresses 2 --max-pending 500
+             --hold-seconds 75 --heartbeat-ms 15000 --server-gc) ;;
+    2)  # Second-boundary burst: 10,000 TLS SECOND subscribers of a 100-symbol universe.
+        SERVER_ENV+=("TICK_SYMBOLS=$(seq -f 'S%03g' 0 99 | paste -sd,)")
+        GEN=(--mode SECOND --connections 10000 --max-pending 500 --hold-seconds 30 --heartbeat-ms 15000) ;;
+    3)  # Realtime throughput: 1,000 plain-TCP REALTIME subscribers, feed at RATE ticks/s.
+        SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-20000}" TICK_BACKFILL=1m)
+        TLS_FLAGS=()
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
+    4)  # Realtime latency: 1,000 TLS REALTIME subscribers, 1,000 ticks/s.
+        SERVER_ENV+=(TICK_RATE=1000)
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 30 --heartbeat-ms 15000) ;;
+    5)  # Connection storm: 10,000 TLS clients at once (no pacing, no pending cap), twice (the second round resumes).
+        GEN=(--mode SECOND --connections 10000 --max-pending 0 --rounds 2 --hold-seconds 5 --heartbeat-ms 15000) ;;
+    6)  # Slow consumers: 100 of 1,100 TLS REALTIME subscribers stop reading; 5,000 ticks/s.
+        SERVER_ENV+=(TICK_RATE=5000)
+        GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 30
+             --heartbeat-ms 15000) ;;
+    *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
+esac
+
+JFR_OPTS=()
+if [[ ${JFR:-0} == 1 ]]; then
+    JFR_OPTS=("-XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile,dumponexit=true")
+fi
+
+SERVER_PID=
+cleanup() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$OUT/tmp"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086 # SERVER_JVM is a list of options
+env "${SERVER_ENV[@]}" LISTEN_ADDR=0.0.0.0:$PORT METRICS_ADDR=127.0.0.1:$METRICS_PORT STREAM_USER=bench \
+    STREAM_PASS="$PASSWORD" java $SERVER_JVM "${JFR_OPTS[@]}" -Djava.io.tmpdir="$OUT/tmp" -jar "$SERVER_JAR" \
+    >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 300); do
+    grep -q 'Tick-Storm listening' "$OUT/server.log" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited" >&2; cat "$OUT/server.log" >&2; exit 1; }
+    sleep 0.1
+done
+CA=()
+if [[ ${#TLS_FLAGS[@]} -gt 0 ]]; then
+    CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
+fi
+
+COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAGS[@]}" "${CA[@]}" "${GEN[@]}"
+         --server-pid "$SERVER_PID" --json "$OUT/result.json" "$@")
+{
+    echo "scenario $SCENARIO, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "server: ${SERVER_ENV[*]} java $SERVER_JVM ${JFR_OPTS[*]} -jar $SERVER_JAR"
+    echo "generator: ${COMMAND[*]}"
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+         "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+} | tee "$OUT/command.txt"
+RC=0
+TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${COMMAND[@]}" >"$OUT/result.txt" || RC=$?
+sed -n '/^{/q;p' "$OUT/result.txt"
+grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
+kill "$SERVER_PID" 2>/dev/null || true
+for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if [[ -f $OUT/server.jfr ]]; then
+    # Top-of-stack frames of the samples: Java code (ExecutionSample) and threads in native code (NativeMethodSample:
+    # syscalls, OpenSSL, epoll_wait of idle loops).
+    for event in ExecutionSample NativeMethodSample; do
+        jfr print --events "jdk.$event" "$OUT/server.jfr" \
+            | grep -A1 'stackTrace = \[' | grep -v -e 'stackTrace = \[' -e '^--' | sed -e 's/line:.*//' -e 's/^ *//' \
+            | sort | uniq -c | sort -rn | head -30 >"$OUT/hot-$event.txt"
+        echo "hottest server frames, jdk.$event:"; head -12 "$OUT/hot-$event.txt"
+    done
+fi
+echo "results in $OUT (generator exit code $RC)"
+exit $RC
