@@ -91,14 +91,24 @@ grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n'
 kill "$SERVER_PID" 2>/dev/null || true
 for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
 if [[ -f $OUT/server.jfr ]]; then
-    # Top-of-stack frames of the samples: Java code (ExecutionSample) and threads in native code (NativeMethodSample:
-    # syscalls, OpenSSL, epoll_wait of idle loops).
+    # Where the server's CPU went. ExecutionSample: threads running Java code; NativeMethodSample: threads in
+    # native code (syscalls, OpenSSL, and idle event loops in epoll_wait). Top-of-stack frames, then the Java samples
+    # by thread and by the innermost io.tickstorm frame (which server code path they belong to).
     for event in ExecutionSample NativeMethodSample; do
-        jfr print --events "jdk.$event" "$OUT/server.jfr" \
-            | grep -A1 'stackTrace = \[' | grep -v -e 'stackTrace = \[' -e '^--' | sed -e 's/line:.*//' -e 's/^ *//' \
-            | sort | uniq -c | sort -rn | head -30 >"$OUT/hot-$event.txt"
+        jfr print --stack-depth 64 --events "jdk.$event" "$OUT/server.jfr" >"$OUT/$event.txt"
+        grep -A1 'stackTrace = \[' "$OUT/$event.txt" | grep -v -e 'stackTrace = \[' -e '^--' \
+            | sed -e 's/line:.*//' -e 's/^ *//' | sort | uniq -c | sort -rn | head -40 >"$OUT/hot-$event.txt"
         echo "hottest server frames, jdk.$event:"; head -12 "$OUT/hot-$event.txt"
     done
+    grep -o 'sampledThread = "[^"]*' "$OUT/ExecutionSample.txt" | sed 's/sampledThread = "//; s/[0-9]*$//' \
+        | sort | uniq -c | sort -rn >"$OUT/hot-threads.txt"
+    awk '/stackTrace = \[/ {s = 1; f = ""; next}
+         s && /^[[:space:]]*\]/ {print (f == "" ? "(no io.tickstorm frame)" : f); s = 0; next}
+         s && f == "" && /io\.tickstorm/ {f = $0; sub(/line:.*/, "", f); gsub(/^[[:space:]]+/, "", f)}' \
+        "$OUT/ExecutionSample.txt" | sort | uniq -c | sort -rn | head -30 >"$OUT/hot-tickstorm-paths.txt"
+    echo "Java samples by thread:"; head -8 "$OUT/hot-threads.txt"
+    echo "Java samples by innermost io.tickstorm frame:"; head -12 "$OUT/hot-tickstorm-paths.txt"
+    rm -f "$OUT/ExecutionSample.txt" "$OUT/NativeMethodSample.txt"
 fi
 echo "results in $OUT (generator exit code $RC)"
 exit $RC
