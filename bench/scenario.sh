@@ -39,7 +39,7 @@ case $SCENARIO in
         GEN=(--mode SECOND --connections 10000 --max-pending 0 --rounds 2 --hold-seconds 5 --heartbeat-ms 15000) ;;
     6)  # Slow consumers: 100 of 1,100 TLS REALTIME subscribers stop reading; 5,000 ticks/s.
         SERVER_ENV+=(TICK_RATE=5000)
-        GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 30
+        GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 40
              --heartbeat-ms 15000) ;;
     *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
 esac
