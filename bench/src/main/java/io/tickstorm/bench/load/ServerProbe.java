@@ -12,8 +12,6 @@ import java.nio.file.Path;
  */
 final class ServerProbe {
 
-    private static final long DEFAULT_CLOCK_TICKS_PER_SECOND = 100;
-
     private final long pid;
     private final long clockTicksPerSecond;
 
@@ -87,12 +85,15 @@ final class ServerProbe {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            return p.waitFor() == 0 ? Long.parseLong(out) : DEFAULT_CLOCK_TICKS_PER_SECOND;
-        } catch (IOException | NumberFormatException e) {
-            return DEFAULT_CLOCK_TICKS_PER_SECOND;
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("getconf CLK_TCK failed: " + out);
+            }
+            return Long.parseLong(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run getconf CLK_TCK", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return DEFAULT_CLOCK_TICKS_PER_SECOND;
+            throw new IllegalStateException("interrupted running getconf", e);
         }
     }
 }
