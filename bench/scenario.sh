@@ -2,7 +2,8 @@
 # Runs one benchmark scenario of bench/README.md in one command: starts the server jar with the scenario's
 # settings, runs the load generator against it, writes everything into bench/results/s<N>-<UTC time>/ and always
 # stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
-# Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g"), JFR=1 (record the server with
+# Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
+# scenario 1), JFR=1 (record the server with
 # JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate).
 # Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
 set -euo pipefail
@@ -14,7 +15,7 @@ SERVER_JAR=server/target/tick-storm-server.jar
 BENCH_JAR=bench/target/tick-storm-bench.jar
 PORT=${PORT:-28080}
 METRICS_PORT=${METRICS_PORT:-29090}
-SERVER_JVM=${SERVER_JVM:--XX:+UseG1GC -Xms2g -Xmx2g}
+DEFAULT_JVM="-XX:+UseG1GC -Xms2g -Xmx2g"
 OUT=bench/results/s$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT/tmp"
 PASSWORD="bench-$RANDOM$RANDOM"
@@ -23,6 +24,8 @@ SERVER_ENV=(TLS_ENABLED=true)
 TLS_FLAGS=(--tls --server-name localhost)
 case $SCENARIO in
     1)  # Idle capacity: the derived cap (19,872 here: 20,000 files - 128 reserved) of TLS MINUTE subscribers.
+        # Pre-touched heap: RSS then grows only by native and direct memory; --server-gc measures the live heap.
+        DEFAULT_JVM+=" -XX:+AlwaysPreTouch"
         GEN=(--mode MINUTE --connections 19872 --max-per-worker 10000 --source-addresses 2 --max-pending 500
              --hold-seconds 75 --heartbeat-ms 15000 --server-gc) ;;
     2)  # Second-boundary burst: 10,000 TLS SECOND subscribers of a 100-symbol universe.
@@ -44,6 +47,7 @@ case $SCENARIO in
     *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
 esac
 
+SERVER_JVM=${SERVER_JVM:-$DEFAULT_JVM}
 JFR_OPTS=()
 if [[ ${JFR:-0} == 1 ]]; then
     JFR_OPTS=("-XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile,dumponexit=true")
