@@ -23,7 +23,7 @@ class LimitsConfigTest {
         assertEquals(0, c.maxOpenFiles());
         assertEquals(0, c.maxMemoryBytes());
         assertEquals(16 * 1024, c.connectionCostBytes());
-        assertEquals(128, c.fdReserve());
+        assertEquals(256, c.fdReserve());
         assertEquals(128L << 20, c.nativeHeadroomBytes());
         assertEquals(0.9, c.highWater());
         assertEquals(0.8, c.lowWater());

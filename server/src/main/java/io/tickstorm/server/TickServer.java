@@ -21,6 +21,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.tickstorm.limits.JvmSamplers;
 import io.tickstorm.limits.Limits;
+import io.tickstorm.limits.MonitoredResource;
 import io.tickstorm.limits.Resource;
 import io.tickstorm.limits.ResourceBreachListener;
 import io.tickstorm.limits.ResourceMonitor;
@@ -60,6 +61,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,10 +143,10 @@ public final class TickServer implements AutoCloseable {
         admission = new AdmissionControl(config.admission(), limits.connectionCap(), this::admissionGate,
                 tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
                 reason -> metrics.connectionRejected(reason.label()));
-        monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed,
-                () -> admission.activeConnections(), ResourceBreachListener.NONE);
+        monitor = newMonitor();
         monitor.start(maintenance, limits.config().sampleInterval());
 
+        FanOut.requireUniverseFits(config.feed().symbols().size(), config.maxPayloadBytes());
         SyntheticMarket market = new SyntheticMarket(config.feed());
         FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
                 responder, EpochNanoClock.system(), config.maxPayloadBytes(), config.batchWindow().toNanos());
@@ -175,9 +177,35 @@ public final class TickServer implements AutoCloseable {
                 epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
     }
 
+    /**
+     * Direct memory in use: the JDK's buffer pool counts every cleaner-backed buffer (Netty's too, when it cannot
+     * use its cleaner-less ones); Netty's own counter covers only the cleaner-less buffers, which the pool misses.
+     */
     private static long directMemoryUsed() {
-        long netty = PlatformDependent.usedDirectMemory();
-        return netty >= 0 ? netty : JvmSamplers.jdkDirectMemoryUsed().getAsLong();
+        long jdk = JvmSamplers.jdkDirectMemoryUsed().getAsLong();
+        return PlatformDependent.useDirectBufferNoCleaner() ? jdk + Math.max(0, PlatformDependent.usedDirectMemory())
+                : jdk;
+    }
+
+    /**
+     * What the breach monitor watches. Open files are measured outside the connections: those are already held to
+     * the connection cap, so what is watched is the reserve kept for everything else (listeners, jars, logs, the
+     * metrics server), where a descriptor leak would show; measuring all descriptors against the limit would close
+     * admission at 90 % of the limit, well before the cap.
+     */
+    private ResourceMonitor newMonitor() {
+        LongSupplier openFiles = JvmSamplers.openFileDescriptors();
+        long fileLimit = limits.openFilesLimit().orElse(0);
+        long reserve = fileLimit > 0 ? Math.max(1, fileLimit - limits.connectionCap()) : 0;
+        return new ResourceMonitor(List.of(
+                new MonitoredResource(Resource.HEAP, JvmSamplers.heapUsedAfterGc(), limits.jvm().maxHeapBytes()),
+                new MonitoredResource(Resource.DIRECT_MEMORY, TickServer::directMemoryUsed,
+                        limits.directMemoryBytes()),
+                new MonitoredResource(Resource.OPEN_FILES,
+                        () -> Math.max(0, openFiles.getAsLong() - admission.activeConnections()), reserve),
+                new MonitoredResource(Resource.CONNECTIONS, () -> admission.activeConnections(),
+                        limits.connectionCap())),
+                limits.config().highWater(), limits.config().lowWater(), ResourceBreachListener.NONE);
     }
 
     private Refusal admissionGate() {

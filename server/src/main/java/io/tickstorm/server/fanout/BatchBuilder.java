@@ -30,7 +30,12 @@ final class BatchBuilder {
 
     /** Largest encoding of fields 2, 3 and 4 of DataBatch. */
     static final int TRAILER_MAX_BYTES = 1 + 10 + 1 + 5 + 2;
-    private static final int INITIAL_CAPACITY = 1024;
+    private static final int INITIAL_CAPACITY = 4096;
+    /**
+     * Largest encoding of one Tick entry: tag and length (2), symbol of 16 bytes (18), timestamp (7), four doubles
+     * (36), two sizes as ten-byte varints (22) and the mode (2).
+     */
+    static final int MAX_TICK_ENTRY_BYTES = 2 + 18 + 7 + 36 + 22 + 2;
 
     private static final int TICK_FIELD = tag(1, WIRE_LENGTH_DELIMITED);
     private static final int SYMBOL = tag(1, WIRE_LENGTH_DELIMITED);
@@ -61,6 +66,11 @@ final class BatchBuilder {
         this.allocator = allocator;
         this.maxPayloadBytes = maxPayloadBytes;
         this.mode = mode;
+    }
+
+    /** How many ticks a batch can always hold under {@code maxPayloadBytes}, whatever their values. */
+    static int guaranteedCapacity(int maxPayloadBytes) {
+        return Math.max(0, (maxPayloadBytes - TRAILER_MAX_BYTES) / MAX_TICK_ENTRY_BYTES);
     }
 
     boolean isEmpty() {
@@ -161,7 +171,8 @@ final class BatchBuilder {
     }
 
     private void begin() {
-        buf = allocator.directBuffer(INITIAL_CAPACITY, FrameDescriptor.frameLength(maxPayloadBytes));
+        int maxFrame = FrameDescriptor.frameLength(maxPayloadBytes);
+        buf = allocator.directBuffer(Math.min(INITIAL_CAPACITY, maxFrame), maxFrame);
         buf.writerIndex(FrameDescriptor.HEADER_LENGTH);
         tickCount = 0;
     }

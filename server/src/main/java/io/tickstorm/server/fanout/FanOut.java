@@ -105,6 +105,21 @@ public final class FanOut implements FeedListener, AutoCloseable {
         this.latestTicks = new TickBlock(Math.max(1, universe.size()));
     }
 
+    /**
+     * SECOND/MINUTE batches and snapshots carry one tick per subscribed symbol, and a subscription may name every
+     * symbol: the whole universe must fit in one payload.
+     *
+     * @throws IllegalArgumentException naming the settings when it does not
+     */
+    public static void requireUniverseFits(int symbols, int maxPayloadBytes) {
+        int capacity = BatchBuilder.guaranteedCapacity(maxPayloadBytes);
+        if (symbols > capacity) {
+            throw new IllegalArgumentException("tick-storm.feed.symbols: " + symbols + " symbols do not fit in one "
+                    + "batch of tick-storm.max-payload-bytes = " + maxPayloadBytes + " (at most " + capacity
+                    + "); raise the payload limit or carry fewer symbols");
+        }
+    }
+
     public SubscriptionValidator validator() {
         return validator;
     }

@@ -1,5 +1,6 @@
 package io.tickstorm.server.metrics;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
@@ -204,7 +205,7 @@ public final class ServerMetrics {
 
     /** Registers a gauge family read at scrape time; {@code series} maps label values to suppliers. */
     public void gauge(String name, String help, List<String> labelNames, Map<List<String>, DoubleSupplier> series) {
-        new CallbackGauge(name, help, labelNames, series).register(registry);
+        new CallbackCollector(Collector.Type.GAUGE, name, help, labelNames, series).register(registry);
     }
 
     /** Registers a single unlabelled gauge read at scrape time. */
@@ -214,7 +215,7 @@ public final class ServerMetrics {
 
     /** Registers a counter family read at scrape time from monotonic suppliers. */
     public void counter(String name, String help, List<String> labelNames, Map<List<String>, DoubleSupplier> series) {
-        new CallbackCounter(name, help, labelNames, series).register(registry);
+        new CallbackCollector(Collector.Type.COUNTER, name, help, labelNames, series).register(registry);
     }
 
     /** Data-path metric handles for one mode. */

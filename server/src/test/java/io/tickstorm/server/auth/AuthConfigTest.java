@@ -33,7 +33,7 @@ class AuthConfigTest {
         assertEquals(TimeUnit.MINUTES.toNanos(10), config.cacheTtlNanos());
         assertEquals(100_000, config.cacheMaxEntries());
         assertEquals(1, config.hashThreads());
-        assertEquals(4096, config.hashQueueSize());
+        assertEquals(256, config.hashQueueSize());
         assertFalse(config.hasCredentials());
     }
 

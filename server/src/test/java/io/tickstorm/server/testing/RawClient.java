@@ -52,6 +52,24 @@ public final class RawClient implements AutoCloseable {
         return new RawClient(socket);
     }
 
+    /** Connects from {@code sourceIp} (any address of 127.0.0.0/8), so one host can play several peers. */
+    public static RawClient connectFrom(String sourceIp, InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(java.net.InetAddress.getByName(sourceIp), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), READ_TIMEOUT_MS);
+            return new RawClient(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** The address the server sees as the peer. */
+    public java.net.InetAddress source() {
+        return socket.getLocalAddress();
+    }
+
     public static RawClient connectTls(InetSocketAddress address, SSLContext context) throws IOException {
         Socket socket = context.getSocketFactory().createSocket("127.0.0.1", address.getPort());
         return new RawClient(socket);

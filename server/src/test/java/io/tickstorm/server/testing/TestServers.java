@@ -7,7 +7,6 @@ import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.TickServer;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.metrics.ServerMetrics;
-import io.prometheus.client.CollectorRegistry;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,7 +42,7 @@ public final class TestServers {
         Config root = config(overrides);
         ServerConfig config = ServerConfig.from(root);
         Limits limits = Limits.detect(LimitsConfig.from(root), config.eventLoopThreads());
-        return new TickServer(config, limits, new ServerMetrics(new CollectorRegistry(true))).start();
+        return new TickServer(config, limits, new ServerMetrics()).start();
     }
 
     public static TickServer start() throws Exception {

@@ -161,20 +161,18 @@ class TlsHandshakeTest {
         try (ReloadingSslContext tls = ReloadingSslContext.open(config, scheduler);
                 TlsTestPeers peers = new TlsTestPeers(() -> tls.newHandler(
                         ByteBufAllocator.DEFAULT))) {
-            long firstCreated;
             try (TlsTestPeers.Connection first = peers.connect(client)) {
                 assertTrue(first.handshake());
                 // The TLS 1.3 ticket arrives after the handshake: one round trip makes sure the client has it.
                 assertEquals("ping", first.echo("ping"));
-                firstCreated = first.session().getCreationTime();
             }
             assertEquals("success", peers.nextServerOutcome());
             try (TlsTestPeers.Connection second = peers.connect(client)) {
                 assertTrue(second.handshake());
                 assertEquals("ping", second.echo("ping"));
-                assertEquals(firstCreated, second.session().getCreationTime(), "the client reuses its session");
             }
-            assertEquals("resumed", peers.nextServerOutcome());
+            // The server's view is the reliable one (a client-side creation time can differ by a millisecond).
+            assertEquals("resumed", peers.nextServerOutcome(), "the reconnecting client resumed its session");
         }
     }
 

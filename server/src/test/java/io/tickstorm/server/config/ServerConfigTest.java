@@ -1,0 +1,68 @@
+package io.tickstorm.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    private static ServerConfig parse(Map<String, ?> overrides) {
+        return ServerConfig.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference())
+                .resolve());
+    }
+
+    private static String rejection(Map<String, ?> overrides) {
+        return assertThrows(IllegalArgumentException.class, () -> parse(overrides)).getMessage();
+    }
+
+    @Test
+    void theShippedDefaultsAreValidAndMatchTheDocumentedValues() {
+        ServerConfig config = parse(Map.of());
+        assertEquals(new HostPort("0.0.0.0", 8080), config.listen());
+        assertEquals(new HostPort("0.0.0.0", 9090), config.metrics());
+        assertEquals(65_536, config.maxPayloadBytes());
+        assertEquals(Duration.ofSeconds(15), config.heartbeat().interval());
+        assertEquals(Duration.ofSeconds(20), config.heartbeat().timeout());
+        assertEquals(4L << 20, config.write().outboundBudgetBytes());
+        assertEquals(Duration.ofSeconds(5), config.write().deadline());
+        assertTrue(config.tls().enabled());
+        assertEquals(Duration.ZERO, config.batchWindow());
+    }
+
+    @Test
+    void bareNumbersOfTheMillisecondVariablesAreMilliseconds() {
+        ServerConfig config = parse(Map.of("tick-storm.heartbeat.timeout", "30000", "tick-storm.write.deadline",
+                "2500"));
+        assertEquals(Duration.ofSeconds(30), config.heartbeat().timeout());
+        assertEquals(Duration.ofMillis(2500), config.write().deadline());
+    }
+
+    @Test
+    void goStyleListenAddressesParse() {
+        assertEquals(new HostPort("0.0.0.0", 8080), HostPort.parse("k", ":8080"));
+        assertEquals(new HostPort("::1", 9090), HostPort.parse("k", "[::1]:9090"));
+        assertEquals("[::1]:9090", HostPort.parse("k", "[::1]:9090").toString());
+    }
+
+    @Test
+    void invalidValuesStopStartupNamingTheKey() {
+        assertTrue(rejection(Map.of("tick-storm.listen-addr", "nowhere")).contains("tick-storm.listen-addr"));
+        assertTrue(rejection(Map.of("tick-storm.listen-addr", "host:99999")).contains("tick-storm.listen-addr"));
+        assertTrue(rejection(Map.of("tick-storm.heartbeat.timeout", "soon")).contains("tick-storm.heartbeat.timeout"));
+        assertTrue(rejection(Map.of("tick-storm.heartbeat.timeout", "10s", "tick-storm.heartbeat.interval", "15s"))
+                .contains("tick-storm.heartbeat.timeout"));
+        assertTrue(rejection(Map.of("tick-storm.max-payload-bytes", 10)).contains("tick-storm.max-payload-bytes"));
+        assertTrue(rejection(Map.of("tick-storm.write.outbound-budget", "1KiB"))
+                .contains("tick-storm.write.outbound-budget"));
+        assertTrue(rejection(Map.of("tick-storm.event-loop-threads", -1)).contains("tick-storm.event-loop-threads"));
+        assertTrue(rejection(Map.of("tick-storm.tls.client-auth", "sometimes")).contains("tick-storm.tls.client-auth"));
+        assertTrue(rejection(Map.of("tick-storm.admission.blocklist", "10.0.0.0/99"))
+                .contains("tick-storm.admission.blocklist"));
+        assertTrue(rejection(Map.of("tick-storm.feed.rate", 0)).contains("tick-storm.feed.rate"));
+    }
+}
