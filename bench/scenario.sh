@@ -23,10 +23,10 @@ PASSWORD="bench-$RANDOM$RANDOM"
 SERVER_ENV=(TLS_ENABLED=true)
 TLS_FLAGS=(--tls --server-name localhost)
 case $SCENARIO in
-    1)  # Idle capacity: the derived cap (19,872 here: 20,000 files - 128 reserved) of TLS MINUTE subscribers.
+    1)  # Idle capacity: as many TLS MINUTE subscribers as the server's derived cap (read from its log below).
         # Pre-touched heap: RSS then grows only by native and direct memory; --server-gc measures the live heap.
         DEFAULT_JVM+=" -XX:+AlwaysPreTouch"
-        GEN=(--mode MINUTE --connections 19872 --max-per-worker 10000 --source-addresses 2 --max-pending 500
+        GEN=(--mode MINUTE --max-per-worker 10000 --source-addresses 2 --max-pending 500
              --hold-seconds 75 --heartbeat-ms 15000 --server-gc) ;;
     2)  # Second-boundary burst: 10,000 TLS SECOND subscribers of a 100-symbol universe.
         SERVER_ENV+=("TICK_SYMBOLS=$(seq -f 'S%03g' 0 99 | paste -sd,)")
@@ -74,6 +74,10 @@ for _ in $(seq 300); do
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited" >&2; cat "$OUT/server.log" >&2; exit 1; }
     sleep 0.1
 done
+if [[ $SCENARIO == 1 ]]; then
+    CAP=$(grep -o '"connection_cap":[0-9]*' "$OUT/server.log" | head -1 | cut -d: -f2)
+    GEN=(--connections "${CAP:?server logged no connection_cap}" "${GEN[@]}")
+fi
 CA=()
 if [[ ${#TLS_FLAGS[@]} -gt 0 ]]; then
     CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
