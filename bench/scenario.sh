@@ -3,7 +3,7 @@
 # settings, runs the load generator against it, writes everything into bench/results/s<N>-<UTC time>/ and always
 # stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
 # Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
-# scenario 1), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
+# scenario 1), SERVER_EXTRA_ENV (more server env vars), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
 # JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate).
 # Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
 set -euo pipefail
@@ -47,6 +47,9 @@ case $SCENARIO in
     *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
 esac
 
+# Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
+# shellcheck disable=SC2206
+SERVER_ENV+=(${SERVER_EXTRA_ENV:-})
 if [[ ${TLS:-1} == 0 ]]; then
     SERVER_ENV=("${SERVER_ENV[@]/TLS_ENABLED=true/TLS_ENABLED=false}")
     TLS_FLAGS=()
