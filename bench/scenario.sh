@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario of bench/README.md in one command: starts the server jar with the scenario's
+# settings, runs the load generator against it, writes everything into bench/results/s<N>-<UTC time>/ and always
+# stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
+# Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
+# scenario 1), SERVER_EXTRA_ENV (more server env vars), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
+# JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate).
+# Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCENARIO=${1:?usage: bench/scenario.sh 1..6 [generator flags]}
+shift
+SERVER_JAR=server/target/tick-storm-server.jar
+BENCH_JAR=bench/target/tick-storm-bench.jar
+PORT=${PORT:-28080}
+METRICS_PORT=${METRICS_PORT:-29090}
+DEFAULT_JVM="-XX:+UseG1GC -Xms2g -Xmx2g"
+OUT=bench/results/s$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT/tmp"
+PASSWORD="bench-$RANDOM$RANDOM"
+
+SERVER_ENV=(TLS_ENABLED=true)
+TLS_FLAGS=(--tls --server-name localhost)
+case $SCENARIO in
+    1)  # Idle capacity: as many TLS MINUTE subscribers as the server's derived cap (read from its log below).
+        # Pre-touched heap: RSS then grows only by native and direct memory; --server-gc measures the live heap.
+        DEFAULT_JVM+=" -XX:+AlwaysPreTouch"
+        # Paced (500/s, 100 in flight per worker): faster bursts trip the server's open-files breach (RESULTS.md,
+        # finding 1); "--max-pending 500 --connect-rate 0" reproduces that.
+        GEN=(--mode MINUTE --max-per-worker 10000 --source-addresses 2 --max-pending 100 --connect-rate 500
+             --hold-seconds 75 --heartbeat-ms 15000 --server-gc) ;;
+    2)  # Second-boundary burst: 10,000 TLS SECOND subscribers of a 100-symbol universe.
+        SERVER_ENV+=("TICK_SYMBOLS=$(seq -f 'S%03g' 0 99 | paste -sd,)")
+        GEN=(--mode SECOND --connections 10000 --max-pending 500 --hold-seconds 30 --heartbeat-ms 15000) ;;
+    3)  # Realtime throughput: 1,000 plain-TCP REALTIME subscribers, feed at RATE ticks/s.
+        SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-20000}" TICK_BACKFILL=1m)
+        TLS_FLAGS=()
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
+    4)  # Realtime latency: 1,000 TLS REALTIME subscribers, 1,000 ticks/s.
+        SERVER_ENV+=(TICK_RATE=1000)
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 30 --heartbeat-ms 15000) ;;
+    5)  # Connection storm: 10,000 TLS clients at once (no pacing, no pending cap), twice (the second round resumes).
+        GEN=(--mode SECOND --connections 10000 --max-pending 0 --rounds 2 --hold-seconds 5 --heartbeat-ms 15000) ;;
+    6)  # Slow consumers: 100 of 1,100 TLS REALTIME subscribers stop reading; 5,000 ticks/s.
+        SERVER_ENV+=(TICK_RATE=5000)
+        GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 40
+             --heartbeat-ms 15000) ;;
+    *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
+esac
+
+# Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
+# shellcheck disable=SC2206
+SERVER_ENV+=(${SERVER_EXTRA_ENV:-})
+if [[ ${TLS:-1} == 0 ]]; then
+    SERVER_ENV=("${SERVER_ENV[@]/TLS_ENABLED=true/TLS_ENABLED=false}")
+    TLS_FLAGS=()
+fi
+SERVER_JVM=${SERVER_JVM:-$DEFAULT_JVM}
+JFR_OPTS=()
+if [[ ${JFR:-0} == 1 ]]; then
+    JFR_OPTS=("-XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile,dumponexit=true")
+fi
+
+SERVER_PID=
+cleanup() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$OUT/tmp"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086 # SERVER_JVM is a list of options
+env "${SERVER_ENV[@]}" LISTEN_ADDR=0.0.0.0:$PORT METRICS_ADDR=127.0.0.1:$METRICS_PORT STREAM_USER=bench \
+    STREAM_PASS="$PASSWORD" java $SERVER_JVM "${JFR_OPTS[@]}" -Djava.io.tmpdir="$OUT/tmp" -jar "$SERVER_JAR" \
+    >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 300); do
+    grep -q 'Tick-Storm listening' "$OUT/server.log" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited" >&2; cat "$OUT/server.log" >&2; exit 1; }
+    sleep 0.1
+done
+if [[ $SCENARIO == 1 ]]; then
+    CAP=$(grep -o '"connection_cap":[0-9]*' "$OUT/server.log" | head -1 | cut -d: -f2)
+    GEN=(--connections "${CAP:?server logged no connection_cap}" "${GEN[@]}")
+fi
+CA=()
+if [[ ${#TLS_FLAGS[@]} -gt 0 ]]; then
+    CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
+fi
+
+COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAGS[@]}" "${CA[@]}" "${GEN[@]}"
+         --server-pid "$SERVER_PID" --json "$OUT/result.json" "$@")
+{
+    echo "scenario $SCENARIO, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "server: ${SERVER_ENV[*]} java $SERVER_JVM ${JFR_OPTS[*]} -jar $SERVER_JAR"
+    echo "generator: ${COMMAND[*]}"
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+         "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+} | tee "$OUT/command.txt"
+RC=0
+TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${COMMAND[@]}" >"$OUT/result.txt" || RC=$?
+sed -n '/^{/q;p' "$OUT/result.txt"
+grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
+kill "$SERVER_PID" 2>/dev/null || true
+for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if [[ -f $OUT/server.jfr ]]; then
+    # Where the server's CPU went. ExecutionSample: threads running Java code; NativeMethodSample: threads in
+    # native code (syscalls, OpenSSL, and idle event loops in epoll_wait). Top-of-stack frames, then the Java samples
+    # by thread and by the innermost io.tickstorm frame (which server code path they belong to).
+    for event in ExecutionSample NativeMethodSample; do
+        jfr print --stack-depth 64 --events "jdk.$event" "$OUT/server.jfr" >"$OUT/$event.txt"
+        grep -A1 'stackTrace = \[' "$OUT/$event.txt" | grep -v -e 'stackTrace = \[' -e '^--' \
+            | sed -e 's/line:.*//' -e 's/^ *//' | sort | uniq -c | sort -rn | head -40 >"$OUT/hot-$event.txt"
+        echo "hottest server frames, jdk.$event:"; head -12 "$OUT/hot-$event.txt"
+    done
+    grep -o 'sampledThread = "[^"]*' "$OUT/ExecutionSample.txt" | sed 's/sampledThread = "//; s/[0-9]*$//' \
+        | sort | uniq -c | sort -rn >"$OUT/hot-threads.txt"
+    awk '/stackTrace = \[/ {s = 1; f = ""; next}
+         s && /^[[:space:]]*\]/ {print (f == "" ? "(no io.tickstorm frame)" : f); s = 0; next}
+         s && f == "" && /io\.tickstorm/ {f = $0; sub(/line:.*/, "", f); gsub(/^[[:space:]]+/, "", f)}' \
+        "$OUT/ExecutionSample.txt" | sort | uniq -c | sort -rn | head -30 >"$OUT/hot-tickstorm-paths.txt"
+    echo "Java samples by thread:"; head -8 "$OUT/hot-threads.txt"
+    echo "Java samples by innermost io.tickstorm frame:"; head -12 "$OUT/hot-tickstorm-paths.txt"
+    rm -f "$OUT/ExecutionSample.txt" "$OUT/NativeMethodSample.txt"
+fi
+echo "results in $OUT (generator exit code $RC)"
+exit $RC

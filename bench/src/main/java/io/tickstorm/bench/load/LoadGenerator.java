@@ -1,0 +1,223 @@
+package io.tickstorm.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar tick-storm-bench.jar [flags]}: the load generator's coordinator (see {@link LoadOptions#usage()}).
+ * Launches {@link LoadWorker} JVMs from the same class path (one per {@code --max-per-worker} connections, since one
+ * process may open only 20,000 files here), starts their connects together, samples the server process while they
+ * hold, then merges their results and prints a table and JSON ({@link LoadReport}). Every run stops by itself:
+ * each phase has a bound, and workers are killed on any failure or when the coordinator exits.
+ *
+ * <p>Exit code: 0 if every connection subscribed and the run saw no gap, duplicate, error or failure and delivered
+ * at least one batch (slow consumers are expected to be closed: their SLOW_CONSUMER errors do not count); 1
+ * otherwise; 2 for invalid flags.
+ */
+public final class LoadGenerator {
+
+    private static final String LOGBACK_PROPERTY = "logback.configurationFile";
+    private static final long STARTUP_TIMEOUT_SECONDS = 60;
+    private static final long PHASE_SLACK_SECONDS = 60;
+    private static final long SAMPLE_INTERVAL_MILLIS = 1_000;
+
+    private LoadGenerator() {
+    }
+
+    /** Routes logs to stderr at WARN unless the caller configured logback; call before anything logs. */
+    static void useBenchLogging() {
+        if (System.getProperty(LOGBACK_PROPERTY) == null) {
+            System.setProperty(LOGBACK_PROPERTY, "bench-logback.xml");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        useBenchLogging();
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(LoadOptions.usage());
+            return;
+        }
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("tick-storm-bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(args, options) ? 0 : 1);
+    }
+
+    private static boolean run(String[] args, LoadOptions options) throws Exception {
+        int workerCount = options.effectiveWorkers();
+        ServerProbe probe = options.serverPid() > 0 ? new ServerProbe(options.serverPid()) : null;
+        List<WorkerProcess> workers = new ArrayList<>();
+        Thread killer = new Thread(() -> workers.forEach(WorkerProcess::kill), "kill-workers");
+        Runtime.getRuntime().addShutdownHook(killer);
+        ServerSamples server = new ServerSamples(probe, options.serverGc());
+        ObjectMapper json = new ObjectMapper();
+        try {
+            for (int i = 0; i < workerCount; i++) {
+                workers.add(new WorkerProcess(i, workerCommand(args, options, i, workerCount), options.password()));
+            }
+            for (WorkerProcess w : workers) {
+                w.expect("STARTED", STARTUP_TIMEOUT_SECONDS);
+            }
+            server.before();
+            long connectStartMicros = new WallClock().epochMicros();
+            for (WorkerProcess w : workers) {
+                w.send("CONNECT");
+            }
+            List<JsonNode> ready = new ArrayList<>();
+            long settleBound = (long) options.settleTimeoutSeconds() * options.reconnectRounds() + PHASE_SLACK_SECONDS;
+            for (WorkerProcess w : workers) {
+                ready.add(json.readTree(w.expect("READY", settleBound)));
+            }
+            long allReadyMicros = new WallClock().epochMicros();
+            server.subscribed();
+            for (WorkerProcess w : workers) {
+                w.send("HOLD");
+            }
+            server.holdStart();
+            long holdEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.holdSeconds());
+            while (System.nanoTime() < holdEnd) {
+                Thread.sleep(Math.min(SAMPLE_INTERVAL_MILLIS,
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()))));
+                server.sample();
+            }
+            for (WorkerProcess w : workers) {
+                w.expect("HELD", PHASE_SLACK_SECONDS);
+            }
+            server.holdEnd();
+            List<JsonNode> results = new ArrayList<>();
+            for (WorkerProcess w : workers) {
+                results.add(json.readTree(w.expect("RESULT", options.drainSeconds() + PHASE_SLACK_SECONDS)));
+            }
+            for (WorkerProcess w : workers) {
+                w.awaitExit(PHASE_SLACK_SECONDS);
+            }
+            server.end();
+
+            LoadReport report = new LoadReport(options, workerCount, results, ready,
+                    allReadyMicros - connectStartMicros, server);
+            ObjectNode out = report.toJson(json.createObjectNode());
+            out.put("date", Instant.now().toString());
+            System.out.println(report.table());
+            String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+            System.out.println(text);
+            if (options.jsonFile() != null) {
+                Files.writeString(options.jsonFile(), text + "\n");
+            }
+            return report.passed();
+        } finally {
+            workers.forEach(WorkerProcess::kill);
+        }
+    }
+
+    /** The same java, JVM options and class path, the coordinator's flags minus the password, plus the worker's. */
+    private static List<String> workerCommand(String[] args, LoadOptions options, int index, int count) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(options.workerJvmOptions());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(LoadWorker.class.getName());
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--password")) {
+                i++;
+            } else {
+                command.add(args[i]);
+            }
+        }
+        command.addAll(List.of("--worker-index", Integer.toString(index), "--worker-count", Integer.toString(count)));
+        return command;
+    }
+
+    /** Server RSS and CPU at the run's milestones, and the peak RSS while holding; all zero without a PID. */
+    static final class ServerSamples {
+        private final ServerProbe probe;
+        private final boolean fullGc;
+        long heapBeforeBytes;
+        long heapSubscribedBytes;
+        long rssBeforeBytes;
+        long rssSubscribedBytes;
+        long rssHoldEndBytes;
+        long rssPeakBytes;
+        long rssEndBytes;
+        long cpuBeforeNanos;
+        long cpuHoldStartNanos;
+        long cpuHoldEndNanos;
+        long cpuEndNanos;
+        long holdStartNanos;
+        long holdEndNanos;
+
+        ServerSamples(ServerProbe probe, boolean fullGc) {
+            this.probe = probe;
+            this.fullGc = fullGc && probe != null;
+        }
+
+        boolean fullGc() {
+            return fullGc;
+        }
+
+        boolean present() {
+            return probe != null;
+        }
+
+        void before() {
+            if (fullGc) {
+                heapBeforeBytes = probe.heapUsedAfterFullGcBytes();
+            }
+            if (probe != null) {
+                rssBeforeBytes = probe.rssBytes();
+                cpuBeforeNanos = probe.cpuNanos();
+            }
+        }
+
+        void subscribed() {
+            if (fullGc) {
+                heapSubscribedBytes = probe.heapUsedAfterFullGcBytes();
+            }
+            if (probe != null) {
+                rssSubscribedBytes = probe.rssBytes();
+                rssPeakBytes = rssSubscribedBytes;
+            }
+        }
+
+        void holdStart() {
+            holdStartNanos = System.nanoTime();
+            if (probe != null) {
+                cpuHoldStartNanos = probe.cpuNanos();
+            }
+        }
+
+        void sample() {
+            if (probe != null) {
+                rssPeakBytes = Math.max(rssPeakBytes, probe.rssBytes());
+            }
+        }
+
+        void holdEnd() {
+            holdEndNanos = System.nanoTime();
+            if (probe != null) {
+                cpuHoldEndNanos = probe.cpuNanos();
+                rssHoldEndBytes = probe.rssBytes();
+                rssPeakBytes = Math.max(rssPeakBytes, rssHoldEndBytes);
+            }
+        }
+
+        void end() {
+            if (probe != null) {
+                rssEndBytes = probe.rssBytes();
+                cpuEndNanos = probe.cpuNanos();
+            }
+        }
+    }
+}
