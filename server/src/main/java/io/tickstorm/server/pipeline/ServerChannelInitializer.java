@@ -14,7 +14,6 @@ import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.tls.ReloadingSslContext;
-import io.tickstorm.server.tls.TlsHandshakeHandler;
 import io.tickstorm.server.tls.TlsHandshakeListener;
 import java.util.Map;
 
@@ -25,7 +24,7 @@ import java.util.Map;
  *  socket
  *    traffic         bytes in/out (next to the socket: encrypted bytes with TLS)
  *    admission       IP lists, connection caps, accept rate: refuses before TLS costs anything
- *    tls             SslHandler (when enabled) + tls-handshake (timeout outcome, metrics)
+ *    tls             SslHandler (when enabled, installed once admitted) + tls-handshake (outcome, metrics)
  *    frame-decoder   magic, version, length, CRC, type
  *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
  *    messages        frame counts by type
@@ -38,6 +37,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
 
     public static final String TRAFFIC = "traffic";
     public static final String ADMISSION = "admission";
+    public static final String TLS_PENDING = "tls-pending";
     public static final String TLS = "tls";
     public static final String TLS_HANDSHAKE = "tls-handshake";
     public static final String FRAME_DECODER = "frame-decoder";
@@ -103,8 +103,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         pipeline.addLast(TRAFFIC, traffic);
         pipeline.addLast(ADMISSION, admission.handler());
         if (tls != null) {
-            pipeline.addLast(TLS, tls.newHandler(channel.alloc()));
-            pipeline.addLast(TLS_HANDSHAKE, new TlsHandshakeHandler(handshakeListener));
+            // Becomes "tls" + "tls-handshake" once admitted, so the handshake (and its timeout) starts then.
+            pipeline.addLast(TLS_PENDING, new DeferredTlsHandler(tls, handshakeListener));
         }
         pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.maxPayloadBytes(), Direction.CLIENT_TO_SERVER));
         pipeline.addLast(FRAME_ENCODER, encoder);

@@ -1,0 +1,35 @@
+package io.tickstorm.server.pipeline;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.tickstorm.server.tls.ReloadingSslContext;
+import io.tickstorm.server.tls.TlsHandshakeHandler;
+import io.tickstorm.server.tls.TlsHandshakeListener;
+
+/**
+ * Puts TLS into the pipeline only once admission lets the connection through. An {@code SslHandler} added at
+ * accept time would start its handshake and its handshake timeout at once, so a connection that admission holds
+ * back (accept-rate guard) would be timed out for waiting, and a refused one would have cost an SSL engine. Per
+ * channel; replaces itself with the SSL handler and the handshake reporter, then lets {@code channelActive} go on.
+ */
+final class DeferredTlsHandler extends ChannelInboundHandlerAdapter {
+
+    private final ReloadingSslContext tls;
+    private final TlsHandshakeListener listener;
+
+    DeferredTlsHandler(ReloadingSslContext tls, TlsHandshakeListener listener) {
+        this.tls = tls;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, tls.newHandler(ctx.alloc()));
+        pipeline.addAfter(ServerChannelInitializer.TLS, ServerChannelInitializer.TLS_HANDSHAKE,
+                new TlsHandshakeHandler(listener));
+        pipeline.remove(this);
+        ctx.fireChannelActive();
+    }
+}
