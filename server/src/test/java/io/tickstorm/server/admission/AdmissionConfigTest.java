@@ -21,8 +21,8 @@ class AdmissionConfigTest {
         assertFalse(c.ipFilter().restricted());
         assertTrue(c.ipFilter().blocklist().isEmpty());
         assertEquals(0, c.maxConnectionsPerAddress());
-        assertEquals(500.0, c.acceptRatePerAddress());
-        assertEquals(2000, c.acceptBurstPerAddress());
+        assertEquals(2000.0, c.acceptRatePerAddress());
+        assertEquals(5000, c.acceptBurstPerAddress());
     }
 
     @Test
