@@ -34,6 +34,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final FanOut fanOut;
 
     private ScheduledFuture<?> heartbeatDeadline;
+    private long lastHeartbeatNanos;
     private boolean subscribed;
     private Subscriber subscriber;
 
@@ -46,16 +47,28 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        armHeartbeatDeadline(ctx);
+        lastHeartbeatNanos = now(ctx);
+        scheduleHeartbeatCheck(ctx, heartbeatTimeoutNanos);
     }
 
-    private void armHeartbeatDeadline(ChannelHandlerContext ctx) {
-        cancelHeartbeatDeadline();
-        heartbeatDeadline = ctx.executor().schedule(() -> onHeartbeatTimeout(ctx), heartbeatTimeoutNanos,
-                TimeUnit.NANOSECONDS);
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
     }
 
-    private void onHeartbeatTimeout(ChannelHandlerContext ctx) {
+    /**
+     * One timer per connection, re-armed only when it fires (as Netty's IdleStateHandler does): a HEARTBEAT just
+     * records its time, so 20,000 clients heartbeating cost no timer cancel and re-schedule each.
+     */
+    private void scheduleHeartbeatCheck(ChannelHandlerContext ctx, long delayNanos) {
+        heartbeatDeadline = ctx.executor().schedule(() -> checkHeartbeat(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkHeartbeat(ChannelHandlerContext ctx) {
+        long remaining = heartbeatTimeoutNanos - (now(ctx) - lastHeartbeatNanos);
+        if (remaining > 0) {
+            scheduleHeartbeatCheck(ctx, remaining);
+            return;
+        }
         if (!ConnectionState.of(ctx.channel()).closing()) {
             metrics.heartbeatTimedOut();
             responder.fatal(ctx.channel(), ErrorCode.HEARTBEAT_TIMEOUT, "no HEARTBEAT within "
@@ -83,7 +96,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void heartbeat(ChannelHandlerContext ctx, HeartbeatRequest request) {
-        armHeartbeatDeadline(ctx);
+        lastHeartbeatNanos = now(ctx);
         HeartbeatResponse pong = HeartbeatResponse.newBuilder().setClientTimestampMs(request.getTimestampMs())
                 .setServerTimestampMs(System.currentTimeMillis()).setSequence(request.getSequence()).build();
         ctx.writeAndFlush(OutboundMessage.of(pong), ctx.voidPromise());
