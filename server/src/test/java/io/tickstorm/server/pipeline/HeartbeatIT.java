@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 /** Heartbeat and auth deadlines (PROTOCOL.md §5.1, §5.4) with short timeouts; the waits carry generous slack. */
 class HeartbeatIT {
 
-    private static final long TIMEOUT_MS = 900;
+    private static final long TIMEOUT_MS = 1_500;
     private static TickServer server;
 
     @BeforeAll
     static void start() throws Exception {
         server = TestServers.start(Map.of("tick-storm.heartbeat.timeout", TIMEOUT_MS + "ms",
-                "tick-storm.heartbeat.interval", "300ms", "tick-storm.auth.timeout", "700ms"));
+                "tick-storm.heartbeat.interval", "500ms", "tick-storm.auth.timeout", "700ms"));
     }
 
     @AfterAll
