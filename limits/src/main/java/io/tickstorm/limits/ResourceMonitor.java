@@ -73,19 +73,26 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * The standard monitor for the server: heap after GC against the maximum heap, direct memory against the
-     * direct-memory budget, open files against the open-file limit (unwatched when unlimited) and connections
-     * against the connection cap, with the water marks of {@code limits.config()}.
+     * direct-memory budget, connections against the connection cap, and the descriptors <em>not</em> held by
+     * connections against the reserve kept for everything else ({@code open-file limit - connection cap}; unwatched
+     * when unlimited). Connections are already held to the cap, so the reserve is where a descriptor leak shows;
+     * watching all descriptors against the limit would declare a breach at 90 % of the limit, before the cap. The
+     * water marks are those of {@code limits.config()}.
      *
-     * @param directMemoryUsed direct memory in use (Netty's counter, or {@link JvmSamplers#jdkDirectMemoryUsed()})
-     * @param connections      connections currently admitted
+     * @param directMemoryUsed direct memory in use
+     * @param connections      sockets held by connections, counted from {@code accept()} (so a connection storm
+     *                         waiting for busy event loops is not mistaken for a leak)
      */
     public static ResourceMonitor forLimits(Limits limits, LongSupplier directMemoryUsed, LongSupplier connections,
             ResourceBreachListener listener) {
+        LongSupplier openFiles = JvmSamplers.openFileDescriptors();
+        long fileLimit = limits.openFilesLimit().orElse(0);
+        long reserve = fileLimit > 0 ? Math.max(1, fileLimit - limits.connectionCap()) : 0;
         List<MonitoredResource> resources = new ArrayList<>();
         resources.add(new MonitoredResource(Resource.HEAP, JvmSamplers.heapUsedAfterGc(), limits.jvm().maxHeapBytes()));
         resources.add(new MonitoredResource(Resource.DIRECT_MEMORY, directMemoryUsed, limits.directMemoryBytes()));
-        resources.add(new MonitoredResource(Resource.OPEN_FILES, JvmSamplers.openFileDescriptors(),
-                limits.openFilesLimit().orElse(0)));
+        resources.add(new MonitoredResource(Resource.OPEN_FILES,
+                () -> Math.max(0, openFiles.getAsLong() - connections.getAsLong()), reserve));
         resources.add(new MonitoredResource(Resource.CONNECTIONS, connections, limits.connectionCap()));
         return new ResourceMonitor(resources, limits.config().highWater(), limits.config().lowWater(), listener);
     }

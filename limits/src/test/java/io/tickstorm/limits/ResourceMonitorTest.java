@@ -176,10 +176,12 @@ class ResourceMonitorTest {
         ResourceMonitor m = ResourceMonitor.forLimits(limits, () -> 0, connections::get, listener);
         connections.set(limits.connectionCap());
         m.sampleOnce();
-        assertEquals(1000, m.limit(Resource.OPEN_FILES));
+        assertEquals(1000 - limits.connectionCap(), m.limit(Resource.OPEN_FILES), "the reserve outside connections");
         assertEquals(1L << 30, m.limit(Resource.HEAP));
         assertTrue(m.breachActive(Resource.CONNECTIONS));
-        assertTrue(m.value(Resource.OPEN_FILES) > 0, "this process has open files");
+        connections.set(0);
+        m.sampleOnce();
+        assertTrue(m.value(Resource.OPEN_FILES) > 0, "this process has open files outside connections");
     }
 
     @Test

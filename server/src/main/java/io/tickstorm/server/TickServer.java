@@ -21,7 +21,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.tickstorm.limits.JvmSamplers;
 import io.tickstorm.limits.Limits;
-import io.tickstorm.limits.MonitoredResource;
 import io.tickstorm.limits.Resource;
 import io.tickstorm.limits.ResourceBreachListener;
 import io.tickstorm.limits.ResourceMonitor;
@@ -62,7 +61,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +98,7 @@ public final class TickServer implements AutoCloseable {
     private ErrorResponder responder;
     private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
     private boolean closed;
+    private volatile EventLoopProbe liveness;
 
     public TickServer(ServerConfig config, Limits limits, ServerMetrics metrics) {
         this.config = config;
@@ -113,8 +112,8 @@ public final class TickServer implements AutoCloseable {
     }
 
     private boolean eventLoopsLive() {
-        EventLoopGroup workers = workerGroup;
-        return workers != null && new EventLoopProbe(List.of(bossGroup, workers), LIVENESS_TIMEOUT).getAsBoolean();
+        EventLoopProbe probe = liveness;
+        return probe != null && probe.getAsBoolean();
     }
 
     /** Binds the tick and metrics ports, starts the feed and returns; throws (after cleaning up) if it cannot. */
@@ -134,6 +133,7 @@ public final class TickServer implements AutoCloseable {
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-accept", true), ioHandlers);
         workerGroup = new MultiThreadIoEventLoopGroup(limits.eventLoopThreads(),
                 new DefaultThreadFactory("tick-io", true), ioHandlers);
+        liveness = new EventLoopProbe(List.of(bossGroup, workerGroup), LIVENESS_TIMEOUT);
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
@@ -145,7 +145,8 @@ public final class TickServer implements AutoCloseable {
         admission = new AdmissionControl(config.admission(), limits.connectionCap(), limits.connectionCapBound(),
                 this::admissionGate, tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
                 reason -> metrics.connectionRejected(reason.label()), System::nanoTime);
-        monitor = newMonitor();
+        monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed, accepted::open,
+                ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
 
         FanOut.requireUniverseFits(config.feed().symbols().size(), config.maxPayloadBytes());
@@ -188,27 +189,6 @@ public final class TickServer implements AutoCloseable {
         long jdk = JvmSamplers.jdkDirectMemoryUsed().getAsLong();
         return PlatformDependent.useDirectBufferNoCleaner() ? jdk + Math.max(0, PlatformDependent.usedDirectMemory())
                 : jdk;
-    }
-
-    /**
-     * What the breach monitor watches. Open files are measured outside the connections: those are already held to
-     * the connection cap, so what is watched is the reserve kept for everything else (listeners, jars, logs, the
-     * metrics server), where a descriptor leak would show; measuring all descriptors against the limit would close
-     * admission at 90 % of the limit, well before the cap.
-     */
-    private ResourceMonitor newMonitor() {
-        LongSupplier openFiles = JvmSamplers.openFileDescriptors();
-        long fileLimit = limits.openFilesLimit().orElse(0);
-        long reserve = fileLimit > 0 ? Math.max(1, fileLimit - limits.connectionCap()) : 0;
-        return new ResourceMonitor(List.of(
-                new MonitoredResource(Resource.HEAP, JvmSamplers.heapUsedAfterGc(), limits.jvm().maxHeapBytes()),
-                new MonitoredResource(Resource.DIRECT_MEMORY, TickServer::directMemoryUsed,
-                        limits.directMemoryBytes()),
-                new MonitoredResource(Resource.OPEN_FILES,
-                        () -> Math.max(0, openFiles.getAsLong() - accepted.open()), reserve),
-                new MonitoredResource(Resource.CONNECTIONS, () -> admission.activeConnections(),
-                        limits.connectionCap())),
-                limits.config().highWater(), limits.config().lowWater(), ResourceBreachListener.NONE);
     }
 
     private Refusal admissionGate() {
