@@ -34,9 +34,19 @@ import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.FanOutContext;
+import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.EpochNanoClock;
-import io.tickstorm.server.feed.SyntheticMarket;
+import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.feed.FeedCounters;
+import io.tickstorm.server.feed.LatestTicks;
+import io.tickstorm.server.feed.MalformedReason;
+import io.tickstorm.server.feed.MarketView;
+import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickFeed;
+import io.tickstorm.server.feed.TickSource;
+import io.tickstorm.server.feed.synthetic.SyntheticMarket;
+import io.tickstorm.server.feed.synthetic.SyntheticSource;
+import io.tickstorm.server.feed.synthetic.SyntheticSymbols;
 import io.tickstorm.server.health.EventLoopProbe;
 import io.tickstorm.server.health.HealthState;
 import io.tickstorm.server.metrics.MetricsHttpServer;
@@ -93,7 +103,7 @@ public final class TickServer implements AutoCloseable {
     private ResourceMonitor monitor;
     private AdmissionControl admission;
     private FanOut fanOut;
-    private TickFeed feed;
+    private volatile TickFeed feed;
     private MetricsHttpServer http;
     private ErrorResponder responder;
     private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
@@ -104,11 +114,16 @@ public final class TickServer implements AutoCloseable {
         this.config = config;
         this.limits = limits;
         this.metrics = metrics;
-        this.health = new HealthState(this::inBreach, this::eventLoopsLive);
+        this.health = new HealthState(this::inBreach, this::eventLoopsLive, this::feedRunning);
     }
 
     private boolean inBreach() {
         return monitor != null && monitor.anyBreach();
+    }
+
+    private boolean feedRunning() {
+        TickFeed current = feed;
+        return current != null && current.isRunning();
     }
 
     private boolean eventLoopsLive() {
@@ -149,13 +164,19 @@ public final class TickServer implements AutoCloseable {
                 ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
 
-        FanOut.requireUniverseFits(config.feed().symbols().size(), config.maxPayloadBytes());
-        SyntheticMarket market = new SyntheticMarket(config.feed());
+        FeedConfig feedConfig = config.feed();
+        SymbolUniverse universe = createUniverse(feedConfig);
+        FanOut.requireUniverseFits(universe.capacity(), config.maxPayloadBytes());
+        TickSource source = createSource(feedConfig, universe);
+        EpochNanoClock clock = EpochNanoClock.system();
+        BarHistory history = BarHistory.startingAt(Math.floorDiv(clock.epochNanos(), 1_000_000L), feedConfig,
+                source.canBackfill());
+        MarketView market = new MarketView(universe, history, new LatestTicks(universe.capacity()), this::wakeFeed);
         FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
-                responder, EpochNanoClock.system(), config.maxPayloadBytes(), config.batchWindow().toNanos());
-        fanOut = new FanOut(context, workerGroup, metrics);
-        feed = new TickFeed(market, fanOut, EpochNanoClock.system());
-        fanOut.attach(feed);
+                responder, clock, config.maxPayloadBytes(), config.batchWindow().toNanos());
+        fanOut = new FanOut(context, workerGroup, metrics, market);
+        feed = new TickFeed(source, market, fanOut, clock);
+        feed.rebuildHistory();
         registerGauges();
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -179,6 +200,37 @@ public final class TickServer implements AutoCloseable {
                         + tls.provider() + ", client certificates " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT)
                         : "plain TCP (TLS disabled)",
                 epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
+    }
+
+    /**
+     * The symbols: {@code TICK_SYMBOLS} when set; else the synthetic market's built-in list, or, for an external
+     * source, the symbols its data names, up to {@code FEED_MAX_SYMBOLS} (default: as many as fit in one batch).
+     */
+    private SymbolUniverse createUniverse(FeedConfig feedConfig) {
+        if (!feedConfig.symbols().isEmpty()) {
+            return SymbolUniverse.of(feedConfig.symbols());
+        }
+        if (feedConfig.source() == FeedConfig.Source.SYNTHETIC) {
+            return SymbolUniverse.of(SyntheticSymbols.DEFAULT_SYMBOLS);
+        }
+        int capacity = feedConfig.maxSymbols() > 0 ? feedConfig.maxSymbols()
+                : FanOut.maxUniverse(config.maxPayloadBytes());
+        return SymbolUniverse.learning(capacity);
+    }
+
+    private static TickSource createSource(FeedConfig feedConfig, SymbolUniverse universe) {
+        return switch (feedConfig.source()) {
+            case SYNTHETIC -> new SyntheticSource(new SyntheticMarket(feedConfig, universe));
+            case FILE -> throw new IllegalStateException("TEMP");
+        };
+    }
+
+    /** Ends the feed thread's sleep (a REALTIME stream starts); the fan-out may ask before the feed exists. */
+    private void wakeFeed() {
+        TickFeed current = feed;
+        if (current != null) {
+            current.wake();
+        }
     }
 
     /**
@@ -225,8 +277,26 @@ public final class TickServer implements AutoCloseable {
         }
         metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"),
                 subscriptions);
-        metrics.counter(ServerMetrics.TICKS_GENERATED, "Ticks generated by the feed.", List.of(),
-                Map.of(List.of(), () -> feed.ticksGenerated()));
+        metrics.counter(ServerMetrics.TICKS_GENERATED, "Ticks the source wrote while live (not the history rebuild).",
+                List.of(), Map.of(List.of(), () -> feed.ticksGenerated()));
+        Map<List<String>, DoubleSupplier> results = new LinkedHashMap<>();
+        for (FeedCounters.Result result : FeedCounters.Result.values()) {
+            results.put(List.of(result.label()), () -> feed.counters().count(result));
+        }
+        metrics.counter(ServerMetrics.FEED_TICKS, "Records the source read, by what became of them: ok, malformed, "
+                + "unknown_symbol (not carried), late (served on REALTIME, left out of bars).", List.of("result"),
+                results);
+        Map<List<String>, DoubleSupplier> malformed = new LinkedHashMap<>();
+        for (MalformedReason reason : MalformedReason.values()) {
+            malformed.put(List.of(reason.label()), () -> feed.counters().malformedCount(reason));
+        }
+        metrics.counter(ServerMetrics.FEED_MALFORMED, "Records the source skipped as malformed, by reason.",
+                List.of("reason"), malformed);
+        metrics.gauge(ServerMetrics.FEED_EVENT_TIME, "The source's event-time position (epoch seconds): bars close "
+                + "once it passes their end plus the lateness.", () -> feed.positionNanos() / 1e9);
+        metrics.gauge(ServerMetrics.FEED_LAG, "How far the source's position is behind the wall clock, in seconds "
+                + "(0 when it keeps up).", () -> Math.max(0, System.currentTimeMillis() / 1e3
+                - feed.positionNanos() / 1e9));
         Map<List<String>, DoubleSupplier> caps = new LinkedHashMap<>();
         limits.gauges().forEach((resource, value) -> caps.put(List.of(resource), () -> value));
         metrics.gauge(ServerMetrics.LIMIT, "Limits derived from the container (+Inf = unlimited).",

@@ -1,11 +1,16 @@
 package io.tickstorm.bench.jmh;
 
+import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.feed.FeedConfig;
 import io.tickstorm.server.feed.FeedListener;
-import io.tickstorm.server.feed.SyntheticMarket;
+import io.tickstorm.server.feed.LatestTicks;
+import io.tickstorm.server.feed.MarketView;
+import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickBlock;
 import io.tickstorm.server.feed.TickFeed;
+import io.tickstorm.server.feed.synthetic.SyntheticMarket;
+import io.tickstorm.server.feed.synthetic.SyntheticSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Bar closing in the feed for a universe of {@code symbols} symbols: each operation moves a fake clock one second
- * forward and pumps the {@link TickFeed}, which generates that second's ticks ({@code ticksPerSecond}), then closes
+ * forward and pumps the {@link TickFeed}, whose synthetic source writes that second's ticks ({@code ticksPerSecond}), then closes
  * the SECOND bar set of every symbol (and at every 60th operation also the MINUTE set), appends it to the history
  * and calls the listener. With one tick per symbol per second the tick generation is a small share; compare
  * {@code ticksPerSecond=1} (bar closing alone, nearly) with the default.
@@ -79,7 +84,12 @@ public class BarCloseBenchmark {
         FeedConfig config = new FeedConfig(20261201L, names, ticksPerSecond, Duration.ofMinutes(1),
                 Duration.ofHours(1), Duration.ZERO);
         nowNanos = 1_764_576_000L * NANOS_PER_SECOND + 500_000_000L;
-        feed = new TickFeed(new SyntheticMarket(config), new SinkListener(blackhole), () -> nowNanos);
+        SymbolUniverse universe = SymbolUniverse.of(names);
+        MarketView view = new MarketView(universe, BarHistory.startingAt(nowNanos / 1_000_000L, config, true),
+                new LatestTicks(universe.capacity()), () -> { });
+        feed = new TickFeed(new SyntheticSource(new SyntheticMarket(config, universe)), view,
+                new SinkListener(blackhole), () -> nowNanos);
+        feed.rebuildHistory();
     }
 
     @TearDown(Level.Trial)
@@ -91,6 +101,6 @@ public class BarCloseBenchmark {
     public long closeOneSecond() {
         nowNanos += NANOS_PER_SECOND;
         feed.pump(nowNanos);
-        return feed.nextTickIndex();
+        return feed.positionNanos();
     }
 }

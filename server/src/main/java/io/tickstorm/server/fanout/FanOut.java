@@ -11,9 +11,10 @@ import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.feed.FeedListener;
+import io.tickstorm.server.feed.LatestTicks;
+import io.tickstorm.server.feed.MarketView;
 import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickBlock;
-import io.tickstorm.server.feed.TickFeed;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.metrics.ServerMetrics.ModeMetrics;
 import io.tickstorm.server.pipeline.ConnectionState;
@@ -70,19 +71,26 @@ public final class FanOut implements FeedListener, AutoCloseable {
     /** REALTIME streams alive; while there are none the feed need not wake for every tick. */
     private volatile int realtimeStreams;
 
+    private final SymbolUniverse universe;
+    private final BarHistory history;
+    private final Runnable wakeFeed;
+    private final SubscriptionValidator validator;
+
     // Feed thread only.
     private final List<RealtimeStream> realtime = new ArrayList<>();
     private final BatchBuilder secondBuilder;
     private final BatchBuilder minuteBuilder;
-    private TickFeed feed;
-    private SymbolUniverse universe;
-    private BarHistory history;
-    private SubscriptionValidator validator;
-    private TickBlock latestTicks;
+    private final LatestTicks latest;
 
-    public FanOut(FanOutContext context, EventLoopGroup workers, ServerMetrics metrics) {
+    /** A fan-out over the event loops of {@code workers}, reading the market through {@code market}. */
+    public FanOut(FanOutContext context, EventLoopGroup workers, ServerMetrics metrics, MarketView market) {
         this.context = context;
         this.metrics = metrics;
+        this.universe = market.universe();
+        this.history = market.history();
+        this.latest = market.latest();
+        this.wakeFeed = market.wake();
+        this.validator = new SubscriptionValidator(universe, history);
         List<EventLoop> list = new ArrayList<>();
         for (EventExecutor executor : workers) {
             loopIndex.put(executor, list.size());
@@ -98,18 +106,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
         minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
     }
 
-    /** Connects the fan-out to its feed (they reference each other); call once, before the feed starts. */
-    public void attach(TickFeed tickFeed) {
-        this.feed = tickFeed;
-        this.universe = tickFeed.universe();
-        this.history = tickFeed.history();
-        this.validator = new SubscriptionValidator(universe, history);
-        this.latestTicks = new TickBlock(Math.max(1, universe.size()));
+    /** The most symbols one SECOND/MINUTE batch is guaranteed to hold at {@code maxPayloadBytes}. */
+    public static int maxUniverse(int maxPayloadBytes) {
+        return BatchBuilder.guaranteedCapacity(maxPayloadBytes);
     }
 
     /**
      * SECOND/MINUTE batches and snapshots carry one tick per subscribed symbol, and a subscription may name every
-     * symbol: the whole universe must fit in one payload.
+     * symbol: the whole universe (up to its capacity) must fit in one payload.
      *
      * @throws IllegalArgumentException naming the settings when it does not
      */
@@ -150,7 +154,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
      * already sent the SUBSCRIBE ACK. Must run on {@code channel}'s event loop.
      */
     public Subscriber join(Channel channel, SubscriptionSpec spec) {
-        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols()));
+        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols()));
         Integer index = loopIndex.get(channel.eventLoop());
         if (index == null) {
             throw new IllegalStateException("channel " + channel + " is not served by the fan-out's event loops");
@@ -181,7 +185,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         if (spec.replay()) {
             lastSequence = latestSequence;
             for (BarSet bars : history.since(mode, spec.startTimeMs())) {
-                ByteBuf batch = encodeBars(builder, bars, subscriber.stream.symbols(), nowMs, true);
+                ByteBuf batch = encodeBars(builder, bars, subscriber.stream, nowMs, true);
                 bytes += batch.readableBytes();
                 batches++;
                 channel.write(batch, channel.voidPromise());
@@ -189,7 +193,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
             }
         } else {
             ByteBuf batch = latest != null
-                    ? encodeBars(builder, latest, subscriber.stream.symbols(), nowMs, true)
+                    ? encodeBars(builder, latest, subscriber.stream, nowMs, true)
                     : builder.finish(nowMs, latestSequence, true);
             bytes += batch.readableBytes();
             batches++;
@@ -221,14 +225,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (stream == null) {
                 ModeMetrics mm = modeMetrics.get(key.mode());
                 if (key.mode() == SubscriptionMode.REALTIME) {
-                    RealtimeStream live = new RealtimeStream(key, universe.size(), loops, mm, new BatchBuilder(
+                    RealtimeStream live = new RealtimeStream(key, universe.capacity(), loops, mm, new BatchBuilder(
                             context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE));
                     newRealtime.add(live);
                     realtimeStreams++;
-                    feed.wake();
+                    wakeFeed.run();
                     stream = live;
                 } else {
-                    stream = new Stream(key, universe.size(), loops, mm);
+                    stream = new Stream(key, universe.capacity(), loops, mm);
                 }
                 streams.put(key, stream);
                 republish();
@@ -290,8 +294,9 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (loopsWithSubscribers == 0) {
                 continue;
             }
-            ByteBuf batch = encodeBars(builder, bars, stream.symbols(), System.currentTimeMillis(), false);
-            dispatch(stream, batch, bars.sequence(), stream.symbols().length, originNanos, loopsWithSubscribers, null);
+            int ticks = addBars(builder, bars, stream);
+            ByteBuf batch = builder.finish(System.currentTimeMillis(), bars.sequence(), false);
+            dispatch(stream, batch, bars.sequence(), ticks, originNanos, loopsWithSubscribers, null);
         }
     }
 
@@ -300,7 +305,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
         for (RealtimeStream created; (created = newRealtime.poll()) != null; ) {
             realtime.add(created);
         }
-        boolean latestTaken = false;
         for (int s = realtime.size() - 1; s >= 0; s--) {
             RealtimeStream stream = realtime.get(s);
             if (stream.dead) {
@@ -315,10 +319,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (!stream.joins.isEmpty()) {
                 if (!stream.pending.isEmpty()) {
                     seal(stream);
-                }
-                if (!latestTaken) {
-                    feed.copyLatestTicks(latestTicks);
-                    latestTaken = true;
                 }
                 serveJoins(stream);
             }
@@ -382,8 +382,11 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 continue;
             }
             subscriber.group.registered.incrementAndGet();
-            for (int symbol : stream.symbols()) {
-                addTick(builder, latestTicks, symbol);
+            // The latest ticks are exactly those delivered so far: this runs in onTicks, after the block's ticks.
+            for (int symbol : stream.symbols(universe)) {
+                if (latest.seen(symbol)) {
+                    addLatestTick(builder, symbol);
+                }
             }
             ByteBuf snapshot = builder.finish(System.currentTimeMillis(), stream.sequence, true);
             long sequence = stream.sequence;
@@ -392,13 +395,13 @@ public final class FanOut implements FeedListener, AutoCloseable {
         }
     }
 
-    private void addTick(BatchBuilder builder, TickBlock ticks, int slot) {
-        byte[] name = universe.symbolBytes(ticks.symbolIndex(slot));
-        long timestampMs = ticks.timestampMs(slot);
-        int size = builder.tickSize(name, timestampMs, ticks.price(slot), ticks.volume(slot), ticks.bid(slot),
-                ticks.ask(slot), ticks.bidSize(slot), ticks.askSize(slot));
-        builder.add(size, name, timestampMs, ticks.price(slot), ticks.volume(slot), ticks.bid(slot), ticks.ask(slot),
-                ticks.bidSize(slot), ticks.askSize(slot), ticks.timestampNanos(slot));
+    private void addLatestTick(BatchBuilder builder, int symbol) {
+        byte[] name = universe.symbolBytes(symbol);
+        long timestampMs = latest.timestampMs(symbol);
+        int size = builder.tickSize(name, timestampMs, latest.price(symbol), latest.volume(symbol),
+                latest.bid(symbol), latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol));
+        builder.add(size, name, timestampMs, latest.price(symbol), latest.volume(symbol), latest.bid(symbol),
+                latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol), latest.timestampNanos(symbol));
     }
 
     /** On the subscriber's loop: the snapshot goes out ahead of every batch the feed dispatched after it. */
@@ -416,17 +419,31 @@ public final class FanOut implements FeedListener, AutoCloseable {
         subscriber.group.add(subscriber);
     }
 
-    private ByteBuf encodeBars(BatchBuilder builder, BarSet bars, int[] symbols, long nowMs, boolean snapshot) {
+    private ByteBuf encodeBars(BatchBuilder builder, BarSet bars, Stream stream, long nowMs, boolean snapshot) {
+        addBars(builder, bars, stream);
+        return builder.finish(nowMs, bars.sequence(), snapshot);
+    }
+
+    /**
+     * Adds the stream's symbols' bars, by name, leaving out symbols that never had a tick (PROTOCOL.md §6); returns
+     * how many it added.
+     */
+    private int addBars(BatchBuilder builder, BarSet bars, Stream stream) {
         long timestampMs = bars.boundaryMs();
         long createdNanos = timestampMs * NANOS_PER_MS;
-        for (int symbol : symbols) {
+        int added = 0;
+        for (int symbol : stream.key.all() ? bars.byName() : stream.symbols(universe)) {
+            if (!bars.has(symbol)) {
+                continue;
+            }
+            added++;
             byte[] name = universe.symbolBytes(symbol);
             int size = builder.tickSize(name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
                     bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol));
             builder.add(size, name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
                     bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol), createdNanos);
         }
-        return builder.finish(nowMs, bars.sequence(), snapshot);
+        return added;
     }
 
     private static int loopsWithSubscribers(Stream stream) {

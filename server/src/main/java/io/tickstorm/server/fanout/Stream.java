@@ -1,6 +1,7 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.channel.EventLoop;
+import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.metrics.ServerMetrics.ModeMetrics;
 
 /**
@@ -17,9 +18,13 @@ class Stream {
     int subscribers;
     volatile boolean dead;
 
-    Stream(StreamKey key, int universeSize, EventLoop[] loops, ModeMetrics metrics) {
+    /** @param universeCapacity the most symbols the universe can hold: {@link #wanted} covers future ones too */
+    Stream(StreamKey key, int universeCapacity, EventLoop[] loops, ModeMetrics metrics) {
         this.key = key;
-        this.wanted = new boolean[universeSize];
+        this.wanted = new boolean[universeCapacity];
+        if (key.all()) {
+            java.util.Arrays.fill(wanted, true);
+        }
         for (int symbol : key.symbols()) {
             wanted[symbol] = true;
         }
@@ -30,7 +35,8 @@ class Stream {
         this.metrics = metrics;
     }
 
-    int[] symbols() {
-        return key.symbols();
+    /** The stream's symbols now, ordered by name: for an all-symbol stream, every symbol the universe has now. */
+    int[] symbols(SymbolUniverse universe) {
+        return key.all() ? universe.byName() : key.symbols();
     }
 }

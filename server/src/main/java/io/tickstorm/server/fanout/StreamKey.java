@@ -8,12 +8,23 @@ final class StreamKey {
 
     private final SubscriptionMode mode;
     private final int[] symbols;
+    private final boolean all;
     private final int hash;
 
-    StreamKey(SubscriptionMode mode, int[] sortedSymbols) {
+    /**
+     * @param sortedSymbols the symbols in a canonical order (by name), ignored when {@code all}
+     * @param all every symbol, including those the universe learns later
+     */
+    StreamKey(SubscriptionMode mode, int[] sortedSymbols, boolean all) {
         this.mode = mode;
-        this.symbols = sortedSymbols;
-        this.hash = 31 * mode.hashCode() + Arrays.hashCode(sortedSymbols);
+        this.symbols = all ? new int[0] : sortedSymbols;
+        this.all = all;
+        this.hash = 31 * (31 * mode.hashCode() + Boolean.hashCode(all)) + Arrays.hashCode(symbols);
+    }
+
+    /** Whether the stream carries every symbol, present and future. */
+    boolean all() {
+        return all;
     }
 
     SubscriptionMode mode() {
@@ -26,7 +37,8 @@ final class StreamKey {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof StreamKey key && key.mode == mode && Arrays.equals(key.symbols, symbols);
+        return other instanceof StreamKey key && key.mode == mode && key.all == all
+                && Arrays.equals(key.symbols, symbols);
     }
 
     @Override
@@ -36,6 +48,6 @@ final class StreamKey {
 
     @Override
     public String toString() {
-        return mode + "/" + symbols.length + " symbols";
+        return mode + "/" + (all ? "all" : symbols.length) + " symbols";
     }
 }

@@ -5,8 +5,8 @@ import io.tickstorm.protocol.proto.SubscriptionMode;
 import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.SymbolUniverse;
-import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.regex.Pattern;
 
 /**
@@ -19,15 +19,14 @@ public final class SubscriptionValidator {
     public static final int MAX_SYMBOLS = 100;
     static final Pattern SYMBOL = Pattern.compile("^[A-Z0-9._-]{1,16}$");
 
+    private static final int[] ALL = new int[0];
+
     private final SymbolUniverse universe;
     private final BarHistory history;
-    private final int[] allSymbols;
 
     public SubscriptionValidator(SymbolUniverse universe, BarHistory history) {
         this.universe = universe;
         this.history = history;
-        this.allSymbols = new int[universe.size()];
-        Arrays.setAll(allSymbols, i -> i);
     }
 
     public SubscriptionSpec validate(SubscribeRequest request) throws SubscriptionRejectedException {
@@ -49,14 +48,14 @@ public final class SubscriptionValidator {
                         + ", current interval ends " + history.nextBoundaryMs(barMode) + ")");
             }
         }
-        return new SubscriptionSpec(mode, symbols, start);
+        return new SubscriptionSpec(mode, symbols, symbols == ALL, start);
     }
 
     private int[] symbols(SubscribeRequest request) throws SubscriptionRejectedException {
         if (request.getSymbolsCount() == 0) {
-            return allSymbols;
+            return ALL;
         }
-        BitSet chosen = new BitSet(universe.size());
+        BitSet chosen = new BitSet(universe.capacity());
         for (String symbol : request.getSymbolsList()) {
             if (!SYMBOL.matcher(symbol).matches()) {
                 throw new SubscriptionRejectedException("symbols", "symbol \"" + printable(symbol)
@@ -71,7 +70,9 @@ public final class SubscriptionValidator {
                 throw new SubscriptionRejectedException("symbols", "at most " + MAX_SYMBOLS + " symbols per subscription");
             }
         }
-        return chosen.stream().toArray();
+        // Ordered by name, the order batches carry them in (PROTOCOL.md §6), which is also a canonical stream key.
+        return chosen.stream().boxed().sorted(Comparator.comparing(universe::symbol)).mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static String printable(String symbol) {

@@ -30,6 +30,25 @@ public final class BarHistory {
     }
 
     /**
+     * The history a server starting at {@code nowMs} keeps: retentions from {@code config}, and first sets closing
+     * so that {@code backfill} of past bars (capped by each retention) can be rebuilt; with no backfill the first
+     * sets are those closing the current intervals.
+     */
+    public static BarHistory startingAt(long nowMs, FeedConfig config, boolean backfill) {
+        int secondBackfill = backfill ? config.backfillBars(BarMode.SECOND) : 0;
+        int minuteBackfill = backfill ? config.backfillBars(BarMode.MINUTE) : 0;
+        long firstSecond = BarMode.SECOND.floorMs(nowMs) - (secondBackfill - 1L) * BarMode.SECOND.intervalMs();
+        long firstMinute = BarMode.MINUTE.floorMs(nowMs) - (minuteBackfill - 1L) * BarMode.MINUTE.intervalMs();
+        return new BarHistory(config.secondBars(), config.minuteBars(), firstSecond, firstMinute);
+    }
+
+    /** Where the earliest interval the history will keep begins, epoch ms: rebuilding must start there or earlier. */
+    public long earliestIntervalStartMs() {
+        return Math.min(seconds.firstBoundaryMs - BarMode.SECOND.intervalMs(),
+                minutes.firstBoundaryMs - BarMode.MINUTE.intervalMs());
+    }
+
+    /**
      * Appends the set closing the next boundary of its mode. Feed thread only.
      *
      * @throws IllegalArgumentException if its boundary is not {@link #nextBoundaryMs(BarMode)}

@@ -2,9 +2,11 @@ package io.tickstorm.server.feed;
 
 /**
  * The bars of every symbol of the universe for one closed interval: for boundary {@code B} and interval {@code I}
- * they summarise the ticks with time in {@code [B - I, B)} (PROTOCOL.md §5.6). Price is the last trade of the
- * interval, volume the sum traded in it (0 if none), bid, ask and sizes the last quote; a symbol that did not trade
- * in the interval carries its last trade and quote from before it. Arrays are indexed by symbol index.
+ * they summarise the ticks with time in {@code [B - I, B)} (PROTOCOL.md §5.6, §6). Price, bid, ask and sizes are
+ * those of the interval's last tick, volume the sum of its ticks' volumes; a symbol with no tick in the interval
+ * carries its previous bar's price and quote with volume 0, and a symbol that never had a tick is absent
+ * ({@link #has}). Arrays are indexed by symbol index; {@link #byName()} lists the present symbols in the order the
+ * wire carries them.
  *
  * <p>Immutable once built, so the feed thread publishes it to any reader (history, event loops) as is.
  */
@@ -20,10 +22,13 @@ public final class BarSet {
     private final double[] ask;
     private final long[] bidSize;
     private final long[] askSize;
+    private final boolean[] present;
+    private final int[] byName;
 
     /** Takes ownership of the arrays: nobody may modify them afterwards (sets of one boundary share them). */
     BarSet(BarMode mode, long boundaryMs, long closedAtNanos, SymbolUniverse universe, double[] price,
-           double[] volume, double[] bid, double[] ask, long[] bidSize, long[] askSize) {
+           double[] volume, double[] bid, double[] ask, long[] bidSize, long[] askSize, boolean[] present,
+           int[] byName) {
         this.mode = mode;
         this.boundaryMs = boundaryMs;
         this.closedAtNanos = closedAtNanos;
@@ -34,6 +39,8 @@ public final class BarSet {
         this.ask = ask;
         this.bidSize = bidSize;
         this.askSize = askSize;
+        this.present = present;
+        this.byName = byName;
     }
 
     /** SECOND or MINUTE. */
@@ -64,12 +71,22 @@ public final class BarSet {
         return universe;
     }
 
-    /** Number of bars: the size of the universe. */
+    /** Number of symbol slots: the size of the universe when the set closed (present or not). */
     public int size() {
         return price.length;
     }
 
-    /** Last trade price of the symbol at or before the end of the interval. */
+    /** Whether the set holds a bar of {@code symbol}: false for a symbol that never had a tick (or is newer). */
+    public boolean has(int symbol) {
+        return symbol < present.length && present[symbol];
+    }
+
+    /** The symbols the set holds a bar of, ordered by name (PROTOCOL.md §6). Shared: never modify it. */
+    public int[] byName() {
+        return byName;
+    }
+
+    /** Price of the symbol's last tick at or before the end of the interval. */
     public double price(int symbol) {
         return price[symbol];
     }
@@ -101,6 +118,6 @@ public final class BarSet {
 
     @Override
     public String toString() {
-        return "BarSet[" + mode + " boundaryMs=" + boundaryMs + " symbols=" + price.length + "]";
+        return "BarSet[" + mode + " boundaryMs=" + boundaryMs + " symbols=" + byName.length + "]";
     }
 }

@@ -24,7 +24,17 @@ import java.util.regex.Pattern;
  * @param ticksPerSecond ticks per second across all symbols ({@code tick-storm.feed.rate})
  * @param secondRetention how long closed SECOND bars are kept ({@code tick-storm.feed.second-retention})
  * @param minuteRetention how long closed MINUTE bars are kept ({@code tick-storm.feed.minute-retention})
- * @param backfill how much past time is recomputed into history at startup ({@code tick-storm.feed.backfill})
+ * @param backfill how much past time is recomputed into history at startup ({@code tick-storm.feed.backfill}), by
+ *     a source that can (the synthetic market)
+ * @param source where ticks come from ({@code tick-storm.feed.source})
+ * @param file the recorded ticks of the file source, "-" for standard input ({@code tick-storm.feed.file.path})
+ * @param fileSpeed replay speed of the file source: 1 = as recorded, 10 = ten times faster, 0 = as fast as the
+ *     server takes them ({@code tick-storm.feed.file.speed})
+ * @param fileLoop whether the file source starts again at the end ({@code tick-storm.feed.file.loop})
+ * @param lateness how long after an interval's end a tick of it still counts in its bar
+ *     ({@code tick-storm.feed.lateness}; external sources only, PROTOCOL.md §6)
+ * @param maxSymbols the most symbols a universe learned from the data holds; 0 = as many as fit in one batch
+ *     ({@code tick-storm.feed.max-symbols})
  */
 public record FeedConfig(
         long seed,
@@ -32,7 +42,26 @@ public record FeedConfig(
         long ticksPerSecond,
         Duration secondRetention,
         Duration minuteRetention,
-        Duration backfill) {
+        Duration backfill,
+        Source source,
+        String file,
+        double fileSpeed,
+        boolean fileLoop,
+        Duration lateness,
+        int maxSymbols) {
+
+    /** Where ticks come from. */
+    public enum Source {
+        /** The built-in deterministic synthetic market (the embedded default). */
+        SYNTHETIC,
+        /** A file of recorded ticks (NDJSON or CSV, optionally gzipped) or standard input, replayed as live. */
+        FILE;
+
+        /** The configuration value naming this source. */
+        public String configValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** The configuration block this record is read from. */
     public static final String PATH = "tick-storm.feed";
@@ -44,14 +73,24 @@ public record FeedConfig(
     public static final int MAX_SYMBOLS = 10_000;
     /** Longest accepted SECOND retention. */
     public static final Duration MAX_SECOND_RETENTION = Duration.ofHours(24);
+    /** Lateness unless configured (PROTOCOL.md §6). */
+    public static final Duration DEFAULT_LATENESS = Duration.ofMillis(200);
+    /** Longest accepted lateness: a tick may still count in a bar that long after its interval ended. */
+    public static final Duration MAX_LATENESS = Duration.ofMinutes(1);
+    /** Fastest accepted replay speed (0 = unpaced is always accepted). */
+    public static final double MAX_FILE_SPEED = 1_000_000;
     /** Longest accepted MINUTE retention. */
     public static final Duration MAX_MINUTE_RETENTION = Duration.ofDays(31);
 
+    /** The synthetic market's configuration (no file, default lateness, derived symbol cap). */
+    public FeedConfig(long seed, List<String> symbols, long ticksPerSecond, Duration secondRetention,
+                      Duration minuteRetention, Duration backfill) {
+        this(seed, symbols, ticksPerSecond, secondRetention, minuteRetention, backfill, Source.SYNTHETIC, "", 1,
+                false, DEFAULT_LATENESS, 0);
+    }
+
     public FeedConfig {
-        if (symbols == null || symbols.isEmpty()) {
-            symbols = SymbolUniverse.DEFAULT_SYMBOLS;
-        }
-        symbols = List.copyOf(symbols);
+        symbols = symbols == null ? List.of() : List.copyOf(symbols);
         if (symbols.size() > MAX_SYMBOLS) {
             throw new IllegalArgumentException(
                     PATH + ".symbols: at most " + MAX_SYMBOLS + " symbols, got " + symbols.size());
@@ -75,6 +114,46 @@ public record FeedConfig(
         if (backfill == null || backfill.isNegative()) {
             throw new IllegalArgumentException(PATH + ".backfill: must be >= 0, got " + backfill);
         }
+        if (source == null) {
+            throw new IllegalArgumentException(PATH + ".source (FEED_SOURCE): must be synthetic or file");
+        }
+        file = file == null ? "" : file.trim();
+        if (source == Source.FILE) {
+            requireReadableTickFile(file);
+        }
+        if (!(fileSpeed >= 0 && fileSpeed <= MAX_FILE_SPEED)) {
+            throw new IllegalArgumentException(PATH + ".file.speed (FEED_FILE_SPEED): must be in [0, " + MAX_FILE_SPEED
+                    + "] (0 = as fast as the server takes them), got " + fileSpeed);
+        }
+        requireWithin("lateness", lateness, Duration.ZERO, MAX_LATENESS);
+        if (maxSymbols < 0 || maxSymbols > MAX_SYMBOLS) {
+            throw new IllegalArgumentException(PATH + ".max-symbols (FEED_MAX_SYMBOLS): must be in [0, " + MAX_SYMBOLS
+                    + "] (0 = as many as fit in one batch), got " + maxSymbols);
+        }
+    }
+
+    /** The accepted tick file names: a format extension, optionally gzipped. */
+    public static final Pattern TICK_FILE_NAME = Pattern.compile(".*\\.(ndjson|jsonl|csv)(\\.gz)?$");
+
+    private static void requireReadableTickFile(String file) {
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException(PATH + ".file.path (FEED_FILE): FEED_SOURCE=file needs FEED_FILE, a "
+                    + ".ndjson, .jsonl or .csv file (optionally .gz), or - for NDJSON on standard input");
+        }
+        if (file.equals("-")) {
+            return;
+        }
+        if (!TICK_FILE_NAME.matcher(file.toLowerCase(java.util.Locale.ROOT)).matches()) {
+            throw new IllegalArgumentException("FEED_FILE=" + file + ": the name must end in .ndjson, .jsonl or .csv, "
+                    + "optionally followed by .gz");
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        if (!java.nio.file.Files.exists(path)) {
+            throw new IllegalArgumentException("FEED_FILE=" + file + ": no such file");
+        }
+        if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+            throw new IllegalArgumentException("FEED_FILE=" + file + ": not a readable file");
+        }
     }
 
     /** Reads {@code tick-storm.feed} from the root configuration. */
@@ -86,7 +165,22 @@ public record FeedConfig(
                 read("rate", () -> feed.getLong("rate")),
                 read("second-retention", () -> feed.getDuration("second-retention")),
                 read("minute-retention", () -> feed.getDuration("minute-retention")),
-                read("backfill", () -> feed.getDuration("backfill")));
+                read("backfill", () -> feed.getDuration("backfill")),
+                read("source", () -> source(feed.getString("source"))),
+                read("file.path", () -> feed.getString("file.path")),
+                read("file.speed", () -> feed.getDouble("file.speed")),
+                read("file.loop", () -> feed.getBoolean("file.loop")),
+                read("lateness", () -> feed.getDuration("lateness")),
+                read("max-symbols", () -> feed.getInt("max-symbols")));
+    }
+
+    private static Source source(String value) {
+        for (Source source : Source.values()) {
+            if (source.configValue().equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return source;
+            }
+        }
+        throw new IllegalArgumentException("FEED_SOURCE=" + value + ": must be synthetic or file");
     }
 
     /** Capacity of the SECOND history ring: whole seconds of retention. */

@@ -1,110 +1,87 @@
 package io.tickstorm.server.feed;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The symbols the feed carries, in index order: index to symbol and back, each symbol's UTF-8 bytes precomputed so
- * the encoder copies them instead of encoding a string per tick, and each symbol's static market parameters (asset
- * class, base price, price decimals).
+ * The symbols the server carries: index to name and back, and each name's UTF-8 bytes precomputed so the encoder
+ * copies them instead of encoding a string per tick. Nothing else: what a symbol trades like is its source's
+ * business.
  *
- * <p>Symbols of the {@linkplain #DEFAULT_SYMBOLS built-in list} have realistic base prices; any other symbol gets
- * an asset class guessed from its shape ({@code EURUSD}-like pairs are FX, {@code XYZ-USD} is crypto, the rest are
- * equities) and a base price derived from a hash of its name, so it is the same on every replica. Immutable and
- * safe to share between threads.
+ * <p>A universe is either fixed ({@link #of}: {@code TICK_SYMBOLS}, or the synthetic market's list) or learning
+ * ({@link #learning}: a source's data names the symbols, up to a capacity). Indices are assigned in the order the
+ * symbols are added and never change, so arrays indexed by symbol can be sized by {@link #capacity()} once.
+ *
+ * <h2>Threads</h2>
+ * Only the feed thread adds symbols ({@link #resolve}); any thread reads. A symbol's name and bytes are written
+ * before the volatile size is raised, so a reader that sees an index below {@link #size()} sees its name.
  */
 public final class SymbolUniverse {
 
-    /** The built-in universe used when {@code tick-storm.feed.symbols} is empty: about 100 symbols. */
-    public static final List<String> DEFAULT_SYMBOLS;
+    private final boolean learns;
+    private final String[] names;
+    private final byte[][] utf8;
+    private final Map<String, Integer> indexByName = new ConcurrentHashMap<>();
+    /** Feed thread only: open addressing from a name's bytes to index + 1 (0 = empty), for lookups without a String. */
+    private final int[] table;
+    private volatile int size;
+    private volatile int[] byName = new int[0];
 
-    private static final Map<String, Spec> KNOWN;
-
-    private static final String CURRENCIES = "USD EUR GBP JPY CHF AUD CAD NZD SEK NOK DKK MXN CNH CNY HKD SGD ZAR TRY "
-            + "PLN CZK HUF INR KRW BRL";
-
-    // Built-in universe: "SYMBOL basePrice priceDecimals", comma separated, per asset class.
-    private static final String EQUITIES = """
-            AAPL 190 2, MSFT 420 2, NVDA 120 2, AMZN 185 2, GOOGL 170 2, META 500 2, TSLA 250 2, BRK.B 410 2,
-            JPM 200 2, V 275 2, JNJ 155 2, WMT 68 2, PG 165 2, MA 460 2, UNH 520 2, HD 360 2, XOM 115 2, CVX 155 2,
-            LLY 800 2, ABBV 170 2, KO 62 2, PEP 170 2, MRK 125 2, COST 850 2, AVGO 160 2, ORCL 140 2, CSCO 50 2,
-            ADBE 520 2, CRM 270 2, NFLX 650 2, AMD 160 2, INTC 31 2, QCOM 170 2, TXN 195 2, IBM 185 2, BAC 38 2,
-            WFC 58 2, GS 460 2, MS 100 2, C 63 2, DIS 95 2, NKE 95 2, MCD 290 2, SBUX 80 2, BA 180 2, CAT 340 2,
-            GE 165 2, HON 205 2, UPS 140 2, T 17 2, VZ 40 2, PFE 29 2, TMO 580 2, ABT 105 2, DHR 250 2, PYPL 62 2,
-            UBER 70 2, SHOP 75 2, PLTR 25 2, SNOW 150 2, F 12 2, GM 45 2, SAP 190 2, ASML 950 2, TSM 170 2, BABA 80 2,
-            TM 200 2, RY 110 2
-            """;
-
-    private static final String ETFS = """
-            SPY 540 2, QQQ 470 2, IWM 210 2, DIA 400 2, VTI 270 2, VOO 500 2, EEM 43 2, EFA 80 2, GLD 220 2, SLV 27 2,
-            TLT 95 2, HYG 78 2, LQD 110 2, XLF 42 2, XLE 92 2, XLK 220 2, ARKK 48 2
-            """;
-
-    private static final String FX_PAIRS = """
-            EURUSD 1.085 5, GBPUSD 1.27 5, USDJPY 151.5 3, USDCHF 0.90 5, AUDUSD 0.66 5, USDCAD 1.36 5, NZDUSD 0.61 5,
-            EURGBP 0.855 5, EURJPY 164.2 3, GBPJPY 192.4 3, USDSEK 10.5 4, USDNOK 10.7 4, USDMXN 17.1 4,
-            USDCNH 7.24 4
-            """;
-
-    private static final String CRYPTO_PAIRS = """
-            BTC-USD 65000 2, ETH-USD 3400 2, SOL-USD 150 2, XRP-USD 0.52 4, ADA-USD 0.45 4, DOGE-USD 0.15 5,
-            AVAX-USD 35 2, DOT-USD 7 3, LINK-USD 17 3, LTC-USD 85 2, MATIC-USD 0.7 4
-            """;
-
-    static {
-        List<String> defaults = new ArrayList<>();
-        Map<String, Spec> known = new HashMap<>();
-        add(defaults, known, AssetClass.EQUITY, EQUITIES);
-        add(defaults, known, AssetClass.ETF, ETFS);
-        add(defaults, known, AssetClass.FX, FX_PAIRS);
-        add(defaults, known, AssetClass.CRYPTO, CRYPTO_PAIRS);
-        DEFAULT_SYMBOLS = List.copyOf(defaults);
-        KNOWN = Map.copyOf(known);
+    private SymbolUniverse(int capacity, boolean learns) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a symbol universe needs room for at least one symbol");
+        }
+        this.learns = learns;
+        this.names = new String[capacity];
+        this.utf8 = new byte[capacity][];
+        this.table = new int[Integer.highestOneBit(capacity * 2 - 1) << 1];
     }
 
-    private final String[] symbols;
-    private final byte[][] utf8;
-    private final Map<String, Integer> indexBySymbol;
-    private final AssetClass[] assetClass;
-    private final double[] basePrice;
-    private final int[] priceDecimals;
-
-    /** A universe of {@code symbols} in the given order; the caller ({@link FeedConfig}) has validated them. */
-    public SymbolUniverse(List<String> symbols) {
-        int n = symbols.size();
-        if (n == 0) {
+    /**
+     * A fixed universe of {@code symbols} in the given order; the caller ({@link FeedConfig}) has validated them.
+     *
+     * @throws IllegalArgumentException if the list is empty or names a symbol twice
+     */
+    public static SymbolUniverse of(List<String> symbols) {
+        if (symbols.isEmpty()) {
             throw new IllegalArgumentException("a symbol universe needs at least one symbol");
         }
-        this.symbols = symbols.toArray(new String[0]);
-        this.utf8 = new byte[n][];
-        this.indexBySymbol = new HashMap<>(n * 2);
-        this.assetClass = new AssetClass[n];
-        this.basePrice = new double[n];
-        this.priceDecimals = new int[n];
-        for (int i = 0; i < n; i++) {
-            String symbol = this.symbols[i];
-            if (indexBySymbol.put(symbol, i) != null) {
+        SymbolUniverse universe = new SymbolUniverse(symbols.size(), false);
+        for (String symbol : symbols) {
+            if (universe.indexByName.containsKey(symbol)) {
                 throw new IllegalArgumentException("duplicate symbol '" + symbol + "'");
             }
-            utf8[i] = symbol.getBytes(StandardCharsets.UTF_8);
-            Spec spec = KNOWN.containsKey(symbol) ? KNOWN.get(symbol) : guess(symbol);
-            assetClass[i] = spec.assetClass;
-            basePrice[i] = spec.basePrice;
-            priceDecimals[i] = spec.priceDecimals;
+            universe.add(symbol.getBytes(StandardCharsets.UTF_8), symbol);
         }
+        return universe;
     }
 
-    /** Number of symbols; indices run from 0 to {@code size() - 1}. */
+    /** An empty universe that learns symbols from the data, up to {@code capacity}. */
+    public static SymbolUniverse learning(int capacity) {
+        return new SymbolUniverse(capacity, true);
+    }
+
+    /** Number of symbols now; indices run from 0 to {@code size() - 1}. */
     public int size() {
-        return symbols.length;
+        return size;
+    }
+
+    /** The most symbols this universe holds. */
+    public int capacity() {
+        return names.length;
+    }
+
+    /** Whether symbols are learned from the data (else the universe is fixed). */
+    public boolean learns() {
+        return learns;
     }
 
     /** The symbol at {@code index}. */
     public String symbol(int index) {
-        return symbols[index];
+        return names[index];
     }
 
     /**
@@ -115,76 +92,82 @@ public final class SymbolUniverse {
         return utf8[index];
     }
 
-    /** The index of {@code symbol}, or -1 when the feed does not carry it (subscription validation). */
+    /** The index of {@code symbol}, or -1 when the server does not carry it (subscription validation). */
     public int indexOf(String symbol) {
-        Integer index = indexBySymbol.get(symbol);
+        Integer index = indexByName.get(symbol);
         return index == null ? -1 : index;
     }
 
-    /** Whether the feed carries {@code symbol}. */
+    /** Whether the server carries {@code symbol}. */
     public boolean contains(String symbol) {
-        return indexBySymbol.containsKey(symbol);
+        return indexByName.containsKey(symbol);
     }
 
-    /** All symbols in index order. */
+    /** All symbols now, in index order. */
     public List<String> symbols() {
-        return List.of(symbols);
-    }
-
-    /** The asset class of the symbol at {@code index}. */
-    public AssetClass assetClass(int index) {
-        return assetClass[index];
-    }
-
-    /** The price the symbol's random walk is centred on. */
-    public double basePrice(int index) {
-        return basePrice[index];
-    }
-
-    /** Decimal places of the symbol's price tick (2: cents, 5: a tenth of a pip). */
-    public int priceDecimals(int index) {
-        return priceDecimals[index];
+        return List.of(Arrays.copyOf(names, size));
     }
 
     /**
-     * A stable 64-bit hash of a symbol's name (FNV-1a over its UTF-8 bytes, then mixed), the same on every JVM:
-     * {@link String#hashCode()} is stable too, but 32 bits collide too easily to key random streams.
+     * The indices of all symbols now, ordered by name (byte order, PROTOCOL.md §6: replicas that learned their
+     * symbols in another order send bars in the same order). Shared, not copied: never modify it.
      */
-    static long nameHash(String symbol) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : symbol.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return SplitMix.mix(h);
+    public int[] byName() {
+        return byName;
     }
 
-    private static Spec guess(String symbol) {
-        double u = SplitMix.unit(nameHash(symbol));
-        if (symbol.length() == 6 && symbol.chars().allMatch(Character::isLetter)
-                && isCurrency(symbol.substring(0, 3)) && isCurrency(symbol.substring(3))) {
-            boolean yenQuoted = symbol.endsWith("JPY");
-            return new Spec(AssetClass.FX, yenQuoted ? 80 + 120 * u : 0.5 + 1.5 * u, yenQuoted ? 3 : 5);
-        }
-        if (symbol.endsWith("-USD") || symbol.endsWith("-USDT") || symbol.endsWith("-EUR")) {
-            double price = Math.pow(10, -1 + 4 * u);
-            return new Spec(AssetClass.CRYPTO, price, price >= 100 ? 2 : price >= 1 ? 3 : 5);
-        }
-        return new Spec(AssetClass.EQUITY, 5 * Math.pow(100, u), 2);
-    }
-
-    private static boolean isCurrency(String code) {
-        return CURRENCIES.contains(code);
-    }
-
-    private static void add(List<String> defaults, Map<String, Spec> known, AssetClass assetClass, String table) {
-        for (String entry : table.split(",")) {
-            String[] parts = entry.trim().split("\\s+");
-            defaults.add(parts[0]);
-            known.put(parts[0], new Spec(assetClass, Double.parseDouble(parts[1]), Integer.parseInt(parts[2])));
+    /**
+     * Feed thread only: the index of the symbol whose UTF-8 name is {@code bytes[offset, offset + length)}, adding
+     * it when the universe learns and has room; -1 when it is not carried. The caller has validated the name
+     * against the protocol's symbol pattern. No allocation unless the symbol is new.
+     */
+    public int resolve(byte[] bytes, int offset, int length) {
+        int mask = table.length - 1;
+        for (int slot = hash(bytes, offset, length) & mask; ; slot = (slot + 1) & mask) {
+            int entry = table[slot];
+            if (entry == 0) {
+                if (!learns || size == names.length) {
+                    return -1;
+                }
+                byte[] name = Arrays.copyOfRange(bytes, offset, offset + length);
+                return add(name, new String(name, StandardCharsets.UTF_8));
+            }
+            byte[] candidate = utf8[entry - 1];
+            if (Arrays.equals(candidate, 0, candidate.length, bytes, offset, offset + length)) {
+                return entry - 1;
+            }
         }
     }
 
-    private record Spec(AssetClass assetClass, double basePrice, int priceDecimals) {
+    private int add(byte[] name, String symbol) {
+        int index = size;
+        names[index] = symbol;
+        utf8[index] = name;
+        indexByName.put(symbol, index);
+        int mask = table.length - 1;
+        int slot = hash(name, 0, name.length) & mask;
+        while (table[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = index + 1;
+        int[] sorted = Arrays.copyOf(byName, index + 1);
+        int at = index;
+        // Insertion into the name order: adding a symbol is rare (bounded by the capacity), reading the order is not.
+        while (at > 0 && names[sorted[at - 1]].compareTo(symbol) > 0) {
+            sorted[at] = sorted[at - 1];
+            at--;
+        }
+        sorted[at] = index;
+        byName = sorted;
+        size = index + 1;
+        return index;
+    }
+
+    private static int hash(byte[] bytes, int offset, int length) {
+        int h = 0x811c9dc5;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = (h ^ (bytes[i] & 0xff)) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
     }
 }

@@ -2,7 +2,7 @@ package io.tickstorm.server.feed;
 
 /**
  * A reusable block of ticks in struct-of-arrays layout: slot {@code i} of every array describes tick {@code i}. The
- * feed fills one block at a time and hands it to its {@link FeedListener}; the listener copies what it needs before
+ * market state fills one block at a time and hands it to its {@link FeedListener}; the listener copies what it needs before
  * returning, because the feed refills the same block next. Callers may also own blocks of their own (snapshots,
  * coalescing buffers) and fill them with {@link #appendFrom(TickBlock, int, int)}.
  *
@@ -14,7 +14,6 @@ public final class TickBlock {
     /** Capacity the feed uses unless told otherwise. */
     public static final int DEFAULT_CAPACITY = 4096;
 
-    private final long[] tickIndex;
     private final int[] symbolIndex;
     private final long[] timestampNanos;
     private final double[] price;
@@ -30,7 +29,6 @@ public final class TickBlock {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        tickIndex = new long[capacity];
         symbolIndex = new int[capacity];
         timestampNanos = new long[capacity];
         price = new double[capacity];
@@ -61,11 +59,6 @@ public final class TickBlock {
         count = 0;
     }
 
-    /** The global index of the tick in slot {@code i} (ticks are numbered from the epoch, see SyntheticMarket). */
-    public long tickIndex(int i) {
-        return tickIndex[i];
-    }
-
     /** The universe index of the tick's symbol. */
     public int symbolIndex(int i) {
         return symbolIndex[i];
@@ -86,12 +79,12 @@ public final class TickBlock {
         return price[i];
     }
 
-    /** The traded quantity, > 0. */
+    /** The traded quantity, >= 0. */
     public double volume(int i) {
         return volume[i];
     }
 
-    /** The best bid, > 0 and below the ask. */
+    /** The best bid, at or below the ask. */
     public double bid(int i) {
         return bid[i];
     }
@@ -101,12 +94,12 @@ public final class TickBlock {
         return ask[i];
     }
 
-    /** The quantity bid, > 0. */
+    /** The quantity bid. */
     public long bidSize(int i) {
         return bidSize[i];
     }
 
-    /** The quantity offered, > 0. */
+    /** The quantity offered. */
     public long askSize(int i) {
         return askSize[i];
     }
@@ -121,7 +114,6 @@ public final class TickBlock {
                     + source.count);
         }
         int n = Math.min(length, capacity() - count);
-        System.arraycopy(source.tickIndex, from, tickIndex, count, n);
         System.arraycopy(source.symbolIndex, from, symbolIndex, count, n);
         System.arraycopy(source.timestampNanos, from, timestampNanos, count, n);
         System.arraycopy(source.price, from, price, count, n);
@@ -134,10 +126,9 @@ public final class TickBlock {
         return n;
     }
 
-    void add(long k, int symbol, long timeNanos, double tradePrice, double tradeVolume, double bestBid,
+    void add(int symbol, long timeNanos, double tradePrice, double tradeVolume, double bestBid,
              double bestAsk, long bestBidSize, long bestAskSize) {
         int i = count;
-        tickIndex[i] = k;
         symbolIndex[i] = symbol;
         timestampNanos[i] = timeNanos;
         price[i] = tradePrice;

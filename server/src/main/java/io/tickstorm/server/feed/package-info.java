@@ -1,8 +1,10 @@
 /**
- * The embedded tick feed: a deterministic synthetic market ({@link io.tickstorm.server.feed.SyntheticMarket}),
- * the per-second and per-minute bars it closes on wall-clock boundaries ({@link io.tickstorm.server.feed.BarSet}),
- * their bounded history for snapshots and replay ({@link io.tickstorm.server.feed.BarHistory}) and the feed thread
- * that drives it all ({@link io.tickstorm.server.feed.TickFeed}). Plain Java: no Netty, no protobuf types; the
- * fan-out encodes what this package produces.
+ * The market core, independent of where ticks come from (DESIGN.md §3, PROTOCOL.md §6): a
+ * {@link io.tickstorm.server.feed.TickSource} writes ticks into the {@link io.tickstorm.server.feed.MarketState}
+ * (a {@link io.tickstorm.server.feed.TickSink}), the only writer of bars
+ * ({@link io.tickstorm.server.feed.BarSet}) and of their bounded history for snapshots and replay
+ * ({@link io.tickstorm.server.feed.BarHistory}); one feed thread ({@link io.tickstorm.server.feed.TickFeed}) runs the
+ * source and the bar clock. The fan-out reads the market through a {@link io.tickstorm.server.feed.MarketView}.
+ * Plain Java: no Netty, no protobuf types. Sources live in sub-packages: {@code synthetic}, {@code file}.
  */
 package io.tickstorm.server.feed;

@@ -9,7 +9,8 @@ import java.util.function.BooleanSupplier;
  *
  * <ul>
  *   <li>startup: the server has bound its ports and started its feed;
- *   <li>ready: started, still listening, not draining for shutdown and not in a resource breach;
+ *   <li>ready: started, the feed running (its source started), still listening, not draining for shutdown and not
+ *       in a resource breach;
  *   <li>live: the event loops answer (see {@link EventLoopProbe}).
  * </ul>
  *
@@ -21,10 +22,12 @@ public final class HealthState {
     private volatile boolean draining;
     private final BooleanSupplier breach;
     private final BooleanSupplier eventLoopsLive;
+    private final BooleanSupplier feedRunning;
 
-    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive) {
+    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive, BooleanSupplier feedRunning) {
         this.breach = breach;
         this.eventLoopsLive = eventLoopsLive;
+        this.feedRunning = feedRunning;
     }
 
     public void markStarted() {
@@ -48,7 +51,7 @@ public final class HealthState {
     }
 
     public boolean ready() {
-        return started && !draining && !breach.getAsBoolean();
+        return started && !draining && feedRunning.getAsBoolean() && !breach.getAsBoolean();
     }
 
     /** Why the server is not ready (empty when it is). */
@@ -59,6 +62,9 @@ public final class HealthState {
         }
         if (draining) {
             reasons.add("draining");
+        }
+        if (started && !feedRunning.getAsBoolean()) {
+            reasons.add("feed not running");
         }
         if (breach.getAsBoolean()) {
             reasons.add("resource breach");

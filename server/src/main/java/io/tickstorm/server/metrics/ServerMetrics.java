@@ -38,6 +38,10 @@ public final class ServerMetrics {
     public static final String SUBSCRIPTIONS = "tick_storm_subscriptions";
     public static final String STREAMS = "tick_storm_streams";
     public static final String TICKS_GENERATED = "tick_storm_ticks_generated_total";
+    public static final String FEED_TICKS = "tick_storm_feed_ticks_total";
+    public static final String FEED_MALFORMED = "tick_storm_feed_malformed_total";
+    public static final String FEED_EVENT_TIME = "tick_storm_feed_event_time_seconds";
+    public static final String FEED_LAG = "tick_storm_feed_lag_seconds";
     public static final String BATCHES_SENT = "tick_storm_batches_sent_total";
     public static final String TICKS_SENT = "tick_storm_ticks_sent_total";
     public static final String SLOW_CONSUMER_DISCONNECTS = "tick_storm_slow_consumer_disconnects_total";

@@ -118,7 +118,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         subscribed = true;
         AckResponse ack = AckResponse.newBuilder().setAckType(MessageType.SUBSCRIBE).setSuccess(true)
-                .setMessage("subscribed to " + spec.mode() + ", " + spec.symbols().length + " symbols")
+                .setMessage("subscribed to " + spec.mode() + ", "
+                        + (spec.allSymbols() ? "every symbol" : spec.symbols().length + " symbols"))
                 .setTimestampMs(System.currentTimeMillis()).build();
         ctx.writeAndFlush(OutboundMessage.of(ack), ctx.voidPromise());
         subscriber = fanOut.join(ctx.channel(), spec);

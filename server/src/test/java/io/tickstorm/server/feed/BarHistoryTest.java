@@ -16,11 +16,12 @@ class BarHistoryTest {
 
     private static final long FIRST_SECOND = 1_796_112_000_000L;
     private static final long FIRST_MINUTE = 1_796_112_000_000L;
-    private static final SymbolUniverse UNIVERSE = new SymbolUniverse(List.of("AAPL"));
+    private static final SymbolUniverse UNIVERSE = SymbolUniverse.of(List.of("AAPL"));
 
     static BarSet bars(BarMode mode, long boundaryMs) {
         return new BarSet(mode, boundaryMs, boundaryMs * 1_000_000L, UNIVERSE, new double[] {1}, new double[] {0},
-                new double[] {0.99}, new double[] {1.01}, new long[] {1}, new long[] {1});
+                new double[] {0.99}, new double[] {1.01}, new long[] {1}, new long[] {1}, new boolean[] {true},
+                new int[] {0});
     }
 
     private static void appendSeconds(BarHistory history, int count) {

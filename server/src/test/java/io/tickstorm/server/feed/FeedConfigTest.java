@@ -27,7 +27,10 @@ class FeedConfigTest {
         FeedConfig config = FeedConfig.from(withFeed(""));
         assertEquals(20261201L, config.seed());
         assertEquals(1000L, config.ticksPerSecond());
-        assertEquals(SymbolUniverse.DEFAULT_SYMBOLS, config.symbols());
+        assertEquals(List.of(), config.symbols(), "empty: the source's own (the synthetic market's built-in list)");
+        assertEquals(FeedConfig.Source.SYNTHETIC, config.source());
+        assertEquals(Duration.ofMillis(200), config.lateness());
+        assertEquals(1.0, config.fileSpeed());
         assertEquals(Duration.ofMinutes(10), config.secondRetention());
         assertEquals(Duration.ofHours(24), config.minuteRetention());
         assertEquals(Duration.ofMinutes(10), config.backfill());

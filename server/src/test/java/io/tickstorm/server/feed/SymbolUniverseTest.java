@@ -7,36 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SymbolUniverseTest {
 
-    @Test
-    void defaultUniverseHasAboutAHundredDistinctValidSymbolsOfEveryClass() {
-        List<String> symbols = SymbolUniverse.DEFAULT_SYMBOLS;
-        assertTrue(symbols.size() >= 90 && symbols.size() <= 120, "size " + symbols.size());
-        assertEquals(symbols.size(), new HashSet<>(symbols).size());
-        for (String symbol : symbols) {
-            assertTrue(FeedConfig.SYMBOL_PATTERN.matcher(symbol).matches(), symbol);
-        }
-        SymbolUniverse universe = new SymbolUniverse(symbols);
-        HashSet<AssetClass> classes = new HashSet<>();
-        for (int i = 0; i < universe.size(); i++) {
-            classes.add(universe.assetClass(i));
-            assertTrue(universe.basePrice(i) > 0, symbols.get(i));
-        }
-        assertEquals(AssetClass.values().length, classes.size());
-        assertEquals(AssetClass.CRYPTO, universe.assetClass(universe.indexOf("BTC-USD")));
-        assertEquals(AssetClass.FX, universe.assetClass(universe.indexOf("EURUSD")));
-        assertEquals(5, universe.priceDecimals(universe.indexOf("EURUSD")));
+    private static int resolve(SymbolUniverse universe, String symbol) {
+        // Resolve from the middle of a larger buffer, as a parser does.
+        byte[] line = ("{\"symbol\":\"" + symbol + "\"}").getBytes(StandardCharsets.UTF_8);
+        return universe.resolve(line, 11, symbol.length());
     }
 
     @Test
     void mapsIndexToSymbolAndBackWithPrecomputedUtf8() {
-        SymbolUniverse universe = new SymbolUniverse(List.of("MSFT", "AAPL", "BTC-USD"));
+        SymbolUniverse universe = SymbolUniverse.of(List.of("MSFT", "AAPL", "BTC-USD"));
         assertEquals(3, universe.size());
+        assertEquals(3, universe.capacity());
+        assertFalse(universe.learns());
         assertEquals("AAPL", universe.symbol(1));
         assertEquals(1, universe.indexOf("AAPL"));
         assertEquals(-1, universe.indexOf("NOPE"));
@@ -47,19 +34,53 @@ class SymbolUniverseTest {
     }
 
     @Test
-    void guessesTheClassAndAStableBasePriceOfUnknownSymbols() {
-        SymbolUniverse universe = new SymbolUniverse(List.of("EURPLN", "ZZZ-USD", "ACME", "USDTRY"));
-        assertEquals(AssetClass.FX, universe.assetClass(0));
-        assertEquals(AssetClass.CRYPTO, universe.assetClass(1));
-        assertEquals(AssetClass.EQUITY, universe.assetClass(2));
-        assertEquals(2, universe.priceDecimals(2));
-        SymbolUniverse again = new SymbolUniverse(List.of("ACME"));
-        assertEquals(universe.basePrice(2), again.basePrice(0));
-        assertTrue(universe.basePrice(2) >= 5 && universe.basePrice(2) <= 500);
+    void ordersSymbolsByNameWhateverTheirIndex() {
+        SymbolUniverse universe = SymbolUniverse.of(List.of("MSFT", "AAPL", "BTC-USD", "A"));
+        assertArrayEquals(new int[] {3, 1, 2, 0}, universe.byName());
     }
 
     @Test
-    void rejectsAnEmptyUniverse() {
-        assertThrows(IllegalArgumentException.class, () -> new SymbolUniverse(List.of()));
+    void aFixedUniverseResolvesItsSymbolsFromBytesAndNothingElse() {
+        SymbolUniverse universe = SymbolUniverse.of(List.of("MSFT", "AAPL"));
+        assertEquals(1, resolve(universe, "AAPL"));
+        assertEquals(0, resolve(universe, "MSFT"));
+        assertEquals(-1, resolve(universe, "IBM"));
+        assertEquals(2, universe.size());
+    }
+
+    @Test
+    void aLearningUniverseAddsNewSymbolsUpToItsCapacity() {
+        SymbolUniverse universe = SymbolUniverse.learning(3);
+        assertEquals(0, universe.size());
+        assertTrue(universe.learns());
+        assertEquals(0, resolve(universe, "ZED"));
+        assertEquals(1, resolve(universe, "ABC"));
+        assertEquals(0, resolve(universe, "ZED"));
+        assertEquals(2, resolve(universe, "MMM"));
+        assertEquals(-1, resolve(universe, "FULL"));
+        assertEquals(List.of("ZED", "ABC", "MMM"), universe.symbols());
+        assertEquals(1, universe.indexOf("ABC"));
+        assertArrayEquals(new int[] {1, 2, 0}, universe.byName());
+    }
+
+    @Test
+    void resolvesManySymbolsWithCollidingSlots() {
+        SymbolUniverse universe = SymbolUniverse.learning(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i, resolve(universe, "S" + i));
+        }
+        for (int i = 999; i >= 0; i--) {
+            assertEquals(i, resolve(universe, "S" + i));
+        }
+        int[] byName = universe.byName();
+        for (int i = 1; i < byName.length; i++) {
+            assertTrue(universe.symbol(byName[i - 1]).compareTo(universe.symbol(byName[i])) < 0);
+        }
+    }
+
+    @Test
+    void rejectsAnEmptyOrDuplicatedUniverse() {
+        assertThrows(IllegalArgumentException.class, () -> SymbolUniverse.of(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> SymbolUniverse.of(List.of("A", "A")));
     }
 }

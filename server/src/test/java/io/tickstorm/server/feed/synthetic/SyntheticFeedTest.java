@@ -1,4 +1,4 @@
-package io.tickstorm.server.feed;
+package io.tickstorm.server.feed.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickstorm.server.feed.BarHistory;
+import io.tickstorm.server.feed.BarMode;
+import io.tickstorm.server.feed.BarSet;
+import io.tickstorm.server.feed.EpochNanoClock;
+import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.feed.FeedCounters;
+import io.tickstorm.server.feed.FeedListener;
+import io.tickstorm.server.feed.LatestTicks;
+import io.tickstorm.server.feed.MarketView;
+import io.tickstorm.server.feed.RecordingSink;
+import io.tickstorm.server.feed.SymbolUniverse;
+import io.tickstorm.server.feed.TickBlock;
+import io.tickstorm.server.feed.TickFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class TickFeedTest {
+/**
+ * The synthetic source driven by the feed thread on a fake clock: the market core's guarantees with the one source
+ * whose ticks are known in advance (bars are recomputed from the model and compared).
+ */
+class SyntheticFeedTest {
 
     private static final long MS = 1_000_000L;
     private static final long SECOND = 1_000 * MS;
@@ -33,8 +50,12 @@ class TickFeedTest {
 
         @Override
         public void onTicks(TickBlock block) {
-            if (ticks.count() > 0 && block.tickIndex(0) != ticks.tickIndex(ticks.count() - 1) + 1) {
-                problems.add("tick gap before " + block.tickIndex(0));
+            for (int i = 0; i < block.count(); i++) {
+                long previous = i > 0 ? block.timestampNanos(i - 1)
+                        : ticks.count() > 0 ? ticks.timestampNanos(ticks.count() - 1) : Long.MIN_VALUE;
+                if (block.timestampNanos(i) < previous) {
+                    problems.add("ticks out of time order at " + block.timestampNanos(i));
+                }
             }
             if (!bars.isEmpty() && block.timestampNanos(0) < bars.get(bars.size() - 1).boundaryMs() * MS) {
                 problems.add("tick before an already closed boundary");
@@ -44,9 +65,6 @@ class TickFeedTest {
 
         @Override
         public void onBars(BarSet set) {
-            if (ticks.count() > 0 && ticks.timestampNanos(ticks.count() - 1) >= set.boundaryMs() * MS) {
-                problems.add("bars of " + set.boundaryMs() + " after a tick at or past the boundary");
-            }
             if (feed[0] != null && feed[0].history().latest(set.mode()) != set) {
                 problems.add("bars delivered before they were appended to history");
             }
@@ -58,11 +76,36 @@ class TickFeedTest {
         }
     }
 
-    /** A feed whose clock is {@code now[0]}. */
+    /** A feed whose clock is {@code now[0]}, with its history rebuilt. */
     private static TickFeed feed(FeedConfig config, Recorder recorder, long[] now) {
-        TickFeed feed = new TickFeed(new SyntheticMarket(config), recorder, () -> now[0], 1024);
+        TickFeed feed = feed(config, (FeedListener) recorder, now);
         recorder.feed[0] = feed;
         return feed;
+    }
+
+    private static TickFeed feed(FeedConfig config, FeedListener listener, long[] now) {
+        return feed(config, listener, () -> now[0]);
+    }
+
+    private static TickFeed feed(FeedConfig config, FeedListener listener, EpochNanoClock clock) {
+        SymbolUniverse universe = SymbolUniverse.of(config.symbols());
+        BarHistory history = BarHistory.startingAt(clock.epochNanos() / MS, config, true);
+        MarketView view = new MarketView(universe, history, new LatestTicks(universe.capacity()), () -> { });
+        TickFeed feed = new TickFeed(new SyntheticSource(new SyntheticMarket(config, universe)), view, listener, clock,
+                1024);
+        feed.rebuildHistory();
+        return feed;
+    }
+
+    private static SyntheticMarket market(TickFeed feed) {
+        return ((SyntheticSource) feed.source()).market();
+    }
+
+    /** Tick {@code k} of the model, as the source writes it. */
+    private static RecordingSink.Tick tick(SyntheticMarket market, long k) {
+        RecordingSink sink = new RecordingSink(market.universe());
+        market.write(k, sink);
+        return sink.tick(0);
     }
 
     private static FeedConfig config(long seed, List<String> symbols, long rate, Duration backfill) {
@@ -93,7 +136,7 @@ class TickFeedTest {
 
     @Test
     void feedsStartedAtDifferentMomentsProduceIdenticalBars() {
-        FeedConfig config = config(77, SymbolUniverse.DEFAULT_SYMBOLS, 1000, Duration.ofMinutes(2));
+        FeedConfig config = config(77, SyntheticSymbols.DEFAULT_SYMBOLS, 1000, Duration.ofMinutes(2));
         long[] nowA = {MINUTE_START + 3_217 * MS};
         long[] nowB = {MINUTE_START + 97_531 * MS + 123};
         Recorder a = new Recorder();
@@ -183,15 +226,16 @@ class TickFeedTest {
         long[] now = {MINUTE_START + 700 * MS};
         TickFeed feed = feed(config(5, List.of("AAPL"), 1000, Duration.ZERO), recorder, now);
         pumpTo(feed, now, MINUTE_START + SECOND, 10 * MS);
-        SyntheticMarket market = feed.market();
-        long expectedLots = 0;
+        SyntheticMarket market = market(feed);
+        double expectedVolume = 0;
+        // The market state adds volumes tick by tick in source order: the same sum, bit for bit.
         for (long k = market.firstTickAtOrAfter(MINUTE_START); k < market.firstTickAtOrAfter(MINUTE_START + SECOND);
                 k++) {
-            expectedLots += market.volumeLots(k, 0);
+            expectedVolume += market.volume(0, market.volumeLots(k, 0));
         }
         BarSet first = recorder.of(BarMode.SECOND).get(0);
         assertEquals(MINUTE_START / MS + 1000, first.boundaryMs());
-        assertEquals(market.volume(0, expectedLots), first.volume(0));
+        assertEquals(expectedVolume, first.volume(0));
         assertTrue(recorder.ticks.count() < 400, "only live ticks are delivered: " + recorder.ticks.count());
     }
 
@@ -199,11 +243,11 @@ class TickFeedTest {
     void aQuietSymbolCarriesItsLastTradeWithZeroVolume() {
         Recorder recorder = new Recorder();
         long[] now = {MINUTE_START + 100 * MS};
-        List<String> symbols = new ArrayList<>(SymbolUniverse.DEFAULT_SYMBOLS);
+        List<String> symbols = new ArrayList<>(SyntheticSymbols.DEFAULT_SYMBOLS);
         // 3 ticks a second over ~110 symbols: almost every symbol is quiet in almost every second.
         TickFeed feed = feed(config(8, symbols, 3, Duration.ofSeconds(30)), recorder, now);
         pumpTo(feed, now, MINUTE_START + 4_100 * MS, 50 * MS);
-        SyntheticMarket market = feed.market();
+        SyntheticMarket market = market(feed);
         int quiet = 0;
         for (BarSet set : feed.history().since(BarMode.SECOND, 0)) {
             long lastK = market.firstTickAtOrAfter(set.boundaryMs() * MS) - 1;
@@ -212,12 +256,11 @@ class TickFeedTest {
                 while (market.symbolOf(k) != s) {
                     k--;
                 }
-                TickBlock tick = new TickBlock(1);
-                market.appendTick(k, tick);
-                assertEquals(tick.price(0), set.price(s));
-                assertEquals(tick.bid(0), set.bid(s));
-                assertEquals(tick.askSize(0), set.askSize(s));
-                if (tick.timestampNanos(0) < set.boundaryMs() * MS - SECOND) {
+                RecordingSink.Tick tick = tick(market, k);
+                assertEquals(tick.price(), set.price(s));
+                assertEquals(tick.bid(), set.bid(s));
+                assertEquals(tick.askSize(), set.askSize(s));
+                if (tick.timestampNanos() < set.boundaryMs() * MS - SECOND) {
                     assertEquals(0.0, set.volume(s));
                     quiet++;
                 } else {
@@ -253,7 +296,7 @@ class TickFeedTest {
         assertEquals(BarMode.SECOND, bars.get(minuteAt - 1).mode());
         assertEquals(minutes.get(1).boundaryMs(), bars.get(minuteAt - 1).boundaryMs());
         assertEquals(List.of(), recorder.problems);
-        assertEquals(feed.market().firstTickAtOrAfter(now[0] + 1), feed.nextTickIndex());
+        assertEquals(now[0] + 1, feed.positionNanos());
     }
 
     @Test
@@ -291,24 +334,21 @@ class TickFeedTest {
         assertEquals(MINUTE_START / MS + 600_000, history.latest(BarMode.MINUTE).boundaryMs());
         assertEquals(MINUTE_START / MS + 360_000, history.oldestRetainedMs(BarMode.MINUTE));
         assertEquals(0, feed.ticksGenerated());
-        assertTrue(feed.backfillTicks() >= 5 * 60 * 100);
+        assertTrue(feed.counters().count(FeedCounters.Result.OK) >= 5 * 60 * 100);
+        assertEquals(0, feed.counters().count(FeedCounters.Result.LATE));
     }
 
     @Test
     void generatesAMillionTicksPerSecond() {
         long[] now = {MINUTE_START + 300 * MS};
-        FeedConfig config = config(9, SymbolUniverse.DEFAULT_SYMBOLS, 1_000_000, Duration.ZERO);
-        int aapl = new SymbolUniverse(config.symbols()).indexOf("AAPL");
+        FeedConfig config = config(9, SyntheticSymbols.DEFAULT_SYMBOLS, 1_000_000, Duration.ZERO);
+        int aapl = SymbolUniverse.of(config.symbols()).indexOf("AAPL");
         long[] counted = new long[3];
         List<BarSet> seconds = new ArrayList<>();
         FeedListener listener = new FeedListener() {
-            long expectedK = -1;
-
             @Override
             public void onTicks(TickBlock block) {
                 assertTrue(block.count() <= 1024);
-                assertTrue(expectedK < 0 || block.tickIndex(0) == expectedK, "contiguous");
-                expectedK = block.tickIndex(block.count() - 1) + 1;
                 counted[0] += block.count();
                 for (int i = 0; i < block.count(); i++) {
                     long t = block.timestampNanos(i);
@@ -323,10 +363,8 @@ class TickFeedTest {
                 seconds.add(bars);
             }
         };
-        TickFeed feed = new TickFeed(new SyntheticMarket(config), listener, () -> now[0], 1024);
-        long startK = feed.nextTickIndex();
+        TickFeed feed = feed(config, listener, now);
         pumpTo(feed, now, MINUTE_START + 2_100 * MS, 5 * MS);
-        assertEquals(feed.market().firstTickAtOrAfter(now[0] + 1) - startK, feed.ticksGenerated());
         assertEquals(feed.ticksGenerated(), counted[0]);
         assertEquals(1_800_000, counted[0]);
         BarSet second = seconds.get(1);
@@ -335,28 +373,30 @@ class TickFeedTest {
     }
 
     @Test
-    void copiesTheLatestTickOfEverySymbol() {
+    void keepsTheLatestTickOfEverySymbolInSourceOrder() {
         Recorder recorder = new Recorder();
         long[] now = {MINUTE_START + 100 * MS};
-        TickFeed feed = feed(config(10, List.of("AAPL", "MSFT", "SPY", "QQQ"), 400, Duration.ZERO), recorder, now);
+        FeedConfig config = config(10, List.of("AAPL", "MSFT", "SPY", "QQQ"), 400, Duration.ZERO);
+        SymbolUniverse universe = SymbolUniverse.of(config.symbols());
+        LatestTicks latest = new LatestTicks(universe.capacity());
+        MarketView view = new MarketView(universe, BarHistory.startingAt(now[0] / MS, config, true), latest,
+                () -> { });
+        TickFeed feed = new TickFeed(new SyntheticSource(new SyntheticMarket(config, universe)), view, recorder,
+                () -> now[0], 1024);
+        feed.rebuildHistory();
         pumpTo(feed, now, MINUTE_START + 900 * MS, 20 * MS);
-        TickBlock latest = new TickBlock(4);
-        long next = feed.copyLatestTicks(latest);
-        assertEquals(feed.nextTickIndex(), next);
-        assertEquals(4, latest.count());
         TickBlock ticks = recorder.ticks;
         for (int s = 0; s < 4; s++) {
-            assertEquals(s, latest.symbolIndex(s));
-            assertTrue(latest.tickIndex(s) < next);
+            assertTrue(latest.seen(s));
             for (int i = ticks.count() - 1; i >= 0; i--) {
                 if (ticks.symbolIndex(i) == s) {
-                    assertEquals(ticks.tickIndex(i), latest.tickIndex(s));
+                    assertEquals(ticks.timestampNanos(i), latest.timestampNanos(s));
                     assertEquals(ticks.price(i), latest.price(s));
+                    assertEquals(ticks.askSize(i), latest.askSize(s));
                     break;
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> feed.copyLatestTicks(new TickBlock(3)));
     }
 
     @Test
@@ -373,8 +413,7 @@ class TickFeedTest {
                 throw new IllegalStateException("broken on purpose");
             }
         };
-        TickFeed feed = new TickFeed(new SyntheticMarket(config(1, List.of("AAPL"), 100, Duration.ZERO)), broken,
-                () -> now[0]);
+        TickFeed feed = feed(config(1, List.of("AAPL"), 100, Duration.ZERO), broken, now);
         pumpTo(feed, now, MINUTE_START + 3_100 * MS, 500 * MS);
         assertEquals(MINUTE_START / MS + 3_000, feed.history().latest(BarMode.SECOND).boundaryMs());
         assertTrue(feed.listenerFailures() >= 3 + 6);
@@ -400,8 +439,8 @@ class TickFeedTest {
                 bar.countDown();
             }
         };
-        try (TickFeed feed = new TickFeed(new SyntheticMarket(config(1, List.of("AAPL", "MSFT"), 1000,
-                Duration.ZERO)), listener, EpochNanoClock.system())) {
+        try (TickFeed feed = feed(config(1, List.of("AAPL", "MSFT"), 1000, Duration.ZERO), listener,
+                EpochNanoClock.system())) {
             feed.start();
             assertThrows(IllegalStateException.class, feed::start);
             assertThrows(IllegalStateException.class, () -> feed.pump(System.currentTimeMillis() * MS));

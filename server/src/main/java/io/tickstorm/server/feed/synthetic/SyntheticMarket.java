@@ -1,4 +1,8 @@
-package io.tickstorm.server.feed;
+package io.tickstorm.server.feed.synthetic;
+
+import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.feed.SymbolUniverse;
+import io.tickstorm.server.feed.TickSink;
 
 /**
  * A deterministic synthetic market: every tick is a pure function of (seed, symbols, rate, tick index), and the
@@ -69,10 +73,10 @@ public final class SyntheticMarket {
     private final double[] volumeDivisor;
     private final long[] sizeUnit;
 
-    /** The market of {@code config}: its universe, rate and seed. */
-    public SyntheticMarket(FeedConfig config) {
+    /** The market of {@code config}'s rate and seed over the fixed {@code universe}. */
+    public SyntheticMarket(FeedConfig config, SymbolUniverse universe) {
         this.config = config;
-        this.universe = new SymbolUniverse(config.symbols());
+        this.universe = universe;
         this.symbolCount = universe.size();
         this.rate = config.ticksPerSecond();
         long seedKey = SplitMix.derive(config.seed(), 0x7469636B73746F72L);
@@ -93,7 +97,7 @@ public final class SyntheticMarket {
         this.volumeDivisor = new double[symbolCount];
         this.sizeUnit = new long[symbolCount];
         for (int s = 0; s < symbolCount; s++) {
-            initSymbol(s, SplitMix.derive(seedKey, SymbolUniverse.nameHash(universe.symbol(s))));
+            initSymbol(s, SplitMix.derive(seedKey, SyntheticSymbols.nameHash(universe.symbol(s))));
         }
     }
 
@@ -101,11 +105,12 @@ public final class SyntheticMarket {
         for (int o = 0; o < OCTAVES; o++) {
             octaveKeys[s * OCTAVES + o] = SplitMix.derive(symbolKey, o + 1);
         }
-        AssetClass kind = universe.assetClass(s);
-        double base = universe.basePrice(s);
+        SyntheticSymbols.Spec spec = SyntheticSymbols.spec(universe.symbol(s));
+        AssetClass kind = spec.assetClass();
+        double base = spec.basePrice();
         assetClass[s] = kind;
         basePrice[s] = base;
-        priceScale[s] = StrictMath.pow(10, universe.priceDecimals(s));
+        priceScale[s] = StrictMath.pow(10, spec.priceDecimals());
         volatility[s] = kind.minVolatility()
                 + (kind.maxVolatility() - kind.minVolatility()) * SplitMix.unit(SplitMix.derive(symbolKey, 101));
         double spreadBps = kind.spreadBasisPoints() * (0.5 + SplitMix.unit(SplitMix.derive(symbolKey, 102)));
@@ -235,27 +240,19 @@ public final class SyntheticMarket {
         return volatility[symbol];
     }
 
-    /** Appends tick {@code k} to {@code out}. */
-    public void appendTick(long k, TickBlock out) {
+    /** Writes tick {@code k} into {@code sink}, counting in both its bars. */
+    public void write(long k, TickSink sink) {
         int s = symbolOf(k);
         long t = tickTimeNanos(k);
-        write(k, s, t, pathPrice(s, t), out);
-    }
-
-    /** Clears {@code out} and fills it with the {@code count} ticks from {@code firstK} on. */
-    public void fill(long firstK, int count, TickBlock out) {
-        fill(firstK, count, out, null);
+        write(k, s, t, pathPrice(s, t), sink);
     }
 
     /**
-     * {@link #fill(long, int, TickBlock)} with the price paths evaluated through {@code cache} (several times
-     * cheaper for consecutive blocks; same results). A null cache evaluates them directly.
+     * Writes the {@code count} ticks from {@code firstK} on into {@code sink}, in order, with the price paths
+     * evaluated through {@code cache} (several times cheaper for consecutive runs; same results; null evaluates
+     * them directly).
      */
-    public void fill(long firstK, int count, TickBlock out, PricePathCache cache) {
-        if (count > out.capacity()) {
-            throw new IllegalArgumentException("count " + count + " exceeds the block capacity " + out.capacity());
-        }
-        out.clear();
+    public void write(long firstK, int count, TickSink sink, PricePathCache cache) {
         long second = Math.floorDiv(firstK, rate);
         long remainder = firstK - second * rate;
         long round = Math.floorDiv(firstK, symbolCount);
@@ -265,7 +262,7 @@ public final class SyntheticMarket {
             long k = firstK + i;
             long t = second * NANOS_PER_SECOND + remainder * NANOS_PER_SECOND / rate;
             int s = symbolAtPosition[(position + rotation) % symbolCount];
-            write(k, s, t, cache == null ? pathPrice(s, t) : pathPrice(s, t, cache), out);
+            write(k, s, t, cache == null ? pathPrice(s, t) : pathPrice(s, t, cache), sink);
             if (++remainder == rate) {
                 remainder = 0;
                 second++;
@@ -277,22 +274,7 @@ public final class SyntheticMarket {
         }
     }
 
-    /** Adds the volume lots of ticks {@code [fromK, toK)} to {@code lotsBySymbol[symbol]}. */
-    public void accumulateVolumeLots(long fromK, long toK, long[] lotsBySymbol) {
-        long round = Math.floorDiv(fromK, symbolCount);
-        int position = (int) (fromK - round * symbolCount);
-        int rotation = rotation(round);
-        for (long k = fromK; k < toK; k++) {
-            int symbol = symbolAtPosition[(position + rotation) % symbolCount];
-            lotsBySymbol[symbol] += lots(SplitMix.at(tickKey, k), symbol);
-            if (++position == symbolCount) {
-                position = 0;
-                rotation = rotation(++round);
-            }
-        }
-    }
-
-    private void write(long k, int s, long t, double path, TickBlock out) {
+    private void write(long k, int s, long t, double path, TickSink sink) {
         double scale = priceScale[s];
         long midTicks = Math.round(path * scale);
         long h = SplitMix.at(tickKey, k);
@@ -302,8 +284,8 @@ public final class SyntheticMarket {
         long tradeTicks = h < 0 ? askTicks : bidTicks;
         long bidSize = sizeUnit[s] * (1 + ((h >>> 20) & 1023) % 50);
         long askSize = sizeUnit[s] * (1 + ((h >>> 30) & 1023) % 50);
-        out.add(k, s, t, tradeTicks / scale, volume(s, lots(h, s)), bidTicks / scale, askTicks / scale, bidSize,
-                askSize);
+        sink.tick(s, t, tradeTicks / scale, volume(s, lots(h, s)), bidTicks / scale, askTicks / scale, bidSize,
+                askSize, TickSink.BOTH_BARS);
     }
 
     /** Trade size in lots from the low bits of the tick hash: round and odd lots for stocks, 1..1000 lots else. */

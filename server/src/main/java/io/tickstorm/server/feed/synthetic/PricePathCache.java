@@ -1,4 +1,4 @@
-package io.tickstorm.server.feed;
+package io.tickstorm.server.feed.synthetic;
 
 import java.util.Arrays;
 

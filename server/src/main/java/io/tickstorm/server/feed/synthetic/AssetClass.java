@@ -1,4 +1,4 @@
-package io.tickstorm.server.feed;
+package io.tickstorm.server.feed.synthetic;
 
 /**
  * The kind of instrument a symbol models. It sets the ranges the synthetic market draws a symbol's parameters

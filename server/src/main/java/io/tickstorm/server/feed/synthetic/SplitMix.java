@@ -1,4 +1,4 @@
-package io.tickstorm.server.feed;
+package io.tickstorm.server.feed.synthetic;
 
 /**
  * The 64-bit mixing function of SplitMix64 (Steele, Lea and Flood), used to derive every pseudo-random value of the
