@@ -44,6 +44,7 @@ import io.tickstorm.server.feed.MarketView;
 import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickFeed;
 import io.tickstorm.server.feed.TickSource;
+import io.tickstorm.server.feed.file.FileSource;
 import io.tickstorm.server.feed.synthetic.SyntheticMarket;
 import io.tickstorm.server.feed.synthetic.SyntheticSource;
 import io.tickstorm.server.feed.synthetic.SyntheticSymbols;
@@ -218,10 +219,10 @@ public final class TickServer implements AutoCloseable {
         return SymbolUniverse.learning(capacity);
     }
 
-    private static TickSource createSource(FeedConfig feedConfig, SymbolUniverse universe) {
+    private TickSource createSource(FeedConfig feedConfig, SymbolUniverse universe) {
         return switch (feedConfig.source()) {
             case SYNTHETIC -> new SyntheticSource(new SyntheticMarket(feedConfig, universe));
-            case FILE -> throw new IllegalStateException("TEMP");
+            case FILE -> FileSource.open(feedConfig, System.in, this::wakeFeed);
         };
     }
 

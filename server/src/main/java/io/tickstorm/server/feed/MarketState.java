@@ -61,12 +61,20 @@ public final class MarketState implements TickSink {
         long startMs = Math.floorDiv(startNanos, NANOS_PER_MS);
         long spanMs = TimeUnit.NANOSECONDS.toMillis(latenessNanos + aheadNanos);
         this.seconds = new BarAccumulator(BarMode.SECOND, universe.capacity(), slots(BarMode.SECOND, spanMs),
-                startMs);
+                openFrom(BarMode.SECOND, startMs));
         this.minutes = new BarAccumulator(BarMode.MINUTE, universe.capacity(), slots(BarMode.MINUTE, spanMs),
-                startMs);
+                openFrom(BarMode.MINUTE, startMs));
         this.block = new TickBlock(blockCapacity);
         this.nextFailureLogNanos = System.nanoTime();
         this.nextBeyondLogNanos = nextFailureLogNanos;
+    }
+
+    /**
+     * Where the first open interval of {@code mode} begins: where the market starts, or earlier when the history
+     * expects an earlier first set (it was created a moment before the source started), so none is ever missing.
+     */
+    private long openFrom(BarMode mode, long startMs) {
+        return Math.min(startMs, history.nextBoundaryMs(mode) - mode.intervalMs());
     }
 
     /** Intervals open at once: the oldest, those its deadline overlaps, and one for rounding. */
