@@ -164,6 +164,12 @@ public final class TickLineReader implements AutoCloseable {
         }
     }
 
+    /** Whether the reading thread is alive: started, and neither at the end of the input nor closed. */
+    public boolean running() {
+        Thread reading = thread;
+        return reading != null && reading.isAlive();
+    }
+
     /** The I/O error that ended the input early, or null. */
     public IOException failure() {
         return failure;
