@@ -74,7 +74,10 @@ final class BarAccumulator {
         return (oldestOpen + slots) * intervalMs;
     }
 
-    /** Adds a tick to the interval containing {@code timestampMs}; {@link #ADDED}, {@link #CLOSED} or {@link #BEYOND}. */
+    /**
+     * Adds a tick to the interval containing {@code timestampMs}; returns {@link #ADDED}, {@link #CLOSED} or
+     * {@link #BEYOND}.
+     */
     int add(int symbol, long timestampMs, double tradePrice, double tradeVolume, double bestBid, double bestAsk,
             long bestBidSize, long bestAskSize) {
         long interval = Math.floorDiv(timestampMs, intervalMs);

@@ -2,7 +2,8 @@ package io.tickstorm.server.feed;
 
 /**
  * A reusable block of ticks in struct-of-arrays layout: slot {@code i} of every array describes tick {@code i}. The
- * market state fills one block at a time and hands it to its {@link FeedListener}; the listener copies what it needs before
+ * market state fills one block at a time and hands it to its {@link FeedListener}; the listener copies what it needs
+ * before
  * returning, because the feed refills the same block next. Callers may also own blocks of their own (snapshots,
  * coalescing buffers) and fill them with {@link #appendFrom(TickBlock, int, int)}.
  *

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * market.
  *
  * <h2>Time</h2>
- * Timestamps are shifted so that the first tick happens at startup (from standard input: when it arrives), gaps kept and
- * divided by the speed; a tick is written once the wall clock reaches its shifted time (after the tick before it:
- * the file is the order). With {@code FEED_FILE_LOOP}, each pass starts where the previous one ended. At speed 0
- * there is no pacing: each tick is stamped with the time it is read, so bars still close on the wall clock.
+ * Timestamps are shifted so that the first tick happens at startup (from standard input: when it arrives), gaps
+ * kept and divided by the speed; a tick is written once the wall clock reaches its shifted time (after the tick
+ * before it: the file is the order). With {@code FEED_FILE_LOOP}, each pass starts where the previous one ended.
+ * At speed 0 there is no pacing: each tick is stamped with the time it is read, so bars still close on the wall
+ * clock.
  *
  * <h2>Lateness</h2>
  * A line whose timestamp is older than the newest already read (this pass) by more than the lateness is late: it is
@@ -64,6 +65,7 @@ public final class FileSource implements TickSource {
     private long pendingNanos;
     private long pendingReleaseNanos;
     private int pass = -1;
+    private int passes;
     private boolean passStarted;
     private boolean anyTick;
     private long passBaseFileMs;
@@ -239,8 +241,9 @@ public final class FileSource implements TickSource {
     private void startPass(int nextPass) {
         pass = nextPass;
         passStarted = false;
-        if (nextPass > 0) {
-            LOG.info("Feed file {}: starting pass {} at the end of the previous one", reader.name(), nextPass + 1);
+        passes++;
+        if (passes > 1) {
+            LOG.info("Feed file {}: pass {} starts where the previous one ended", reader.name(), passes);
         }
     }
 

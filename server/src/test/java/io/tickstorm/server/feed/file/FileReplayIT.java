@@ -168,7 +168,7 @@ class FileReplayIT {
             compared++;
         }
         assertTrue(compared >= 3, "compared " + compared + " intervals of " + received.size());
-        assertTrue(received.stream().anyMatch(b -> b.getTicksList().stream().anyMatch(t -> t.getSymbol().equals("ZZZ"))),
+        assertTrue(received.stream().flatMap(b -> b.getTicksList().stream()).anyMatch(t -> t.getSymbol().equals("ZZZ")),
                 "a symbol that appears later joins the all-symbol stream");
 
         Scrape metrics = Scrape.metrics(server.metricsPort());

@@ -49,7 +49,8 @@ class FileSourceTest {
     private static String json(String symbol, long timestampMs, double price, double volume) {
         return "{\"symbol\":\"" + symbol + "\",\"timestamp_ms\":" + timestampMs + ",\"price\":" + price
                 + ",\"volume\":" + volume + ",\"bid\":" + (price - 0.01) + ",\"ask\":" + (price + 0.01)
-                + ",\"bid_size\":300,\"ask_size\":200,\"mode\":\"REALTIME\",\"batch_sequence\":7,\"is_snapshot\":false}";
+                + ",\"bid_size\":300,\"ask_size\":200,\"mode\":\"REALTIME\",\"batch_sequence\":7,"
+                + "\"is_snapshot\":false}";
     }
 
     private Path write(String name, List<String> lines) throws IOException {

@@ -99,7 +99,8 @@ class SyntheticMarketTest {
                 assertTrue(block.bid(i) > 0 && block.bid(i) < block.ask(i), "bid/ask");
                 assertTrue(block.bid(i) <= price && price <= block.ask(i), "price within the quote");
                 assertTrue(block.volume(i) > 0 && block.bidSize(i) > 0 && block.askSize(i) > 0);
-                assertTrue(Math.abs(price / SyntheticSymbols.spec(universe.symbol(s)).basePrice() - 1) < 0.5, universe.symbol(s) + " " + price);
+                double base = SyntheticSymbols.spec(universe.symbol(s)).basePrice();
+                assertTrue(Math.abs(price / base - 1) < 0.5, universe.symbol(s) + " " + price);
                 min[s] = Math.min(min[s], price);
                 max[s] = Math.max(max[s], price);
                 ticks++;
@@ -193,7 +194,8 @@ class SyntheticMarketTest {
         block.clear();
         market.write(market.firstTickAtOrAfter(T0), 2000, block, null);
         for (int i = 0; i < block.count(); i++) {
-            double scale = Math.pow(10, SyntheticSymbols.spec(market.universe().symbol(block.symbolIndex(i))).priceDecimals());
+            String symbol = market.universe().symbol(block.symbolIndex(i));
+            double scale = Math.pow(10, SyntheticSymbols.spec(symbol).priceDecimals());
             double ticks = block.price(i) * scale;
             assertEquals(Math.rint(ticks), ticks, 1e-6);
         }
