@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCENARIO=${1:?usage: bench/scenario.sh 1..6 [generator flags]}
+SCENARIO=${1:?usage: bench/scenario.sh 1..8 [generator flags]}
 shift
 SERVER_JAR=server/target/tick-storm-server.jar
 BENCH_JAR=bench/target/tick-storm-bench.jar
@@ -46,7 +46,19 @@ case $SCENARIO in
         SERVER_ENV+=(TICK_RATE=5000)
         GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 40
              --heartbeat-ms 15000) ;;
-    *)  echo "unknown scenario $SCENARIO (1..6)" >&2; exit 2 ;;
+    7|8)  # File replay, unpaced and looped: a 2M-line recording of 110 symbols (written once, kept in
+        # bench/results/recording.ndjson). 7: 1,000 plain-TCP REALTIME subscribers (delivered ticks/s); 8: one SECOND
+        # subscriber, so the feed thread only ingests (parsed ticks/s, from tick_storm_feed_ticks_total).
+        RECORDING=bench/results/recording.ndjson
+        [[ -f $RECORDING ]] || java -cp "$BENCH_JAR" io.tickstorm.bench.load.RecordingWriter "$RECORDING" 2000000 110
+        SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" FEED_FILE_SPEED=0 FEED_FILE_LOOP=true)
+        TLS_FLAGS=()
+        if [[ $SCENARIO == 7 ]]; then
+            GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000)
+        else
+            GEN=(--mode SECOND --connections 1 --hold-seconds 20 --heartbeat-ms 15000)
+        fi ;;
+    *)  echo "unknown scenario $SCENARIO (1..8)" >&2; exit 2 ;;
 esac
 
 # Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
@@ -101,8 +113,16 @@ COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAG
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
          "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 } | tee "$OUT/command.txt"
+feed_ticks() {
+    curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^tick_storm_feed_ticks_total\{/ {n += $2} END {print n + 0}'
+}
+FEED_BEFORE=$(feed_ticks); FEED_BEFORE_NS=$(date +%s%N)
 RC=0
 TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${COMMAND[@]}" >"$OUT/result.txt" || RC=$?
+FEED_AFTER=$(feed_ticks); FEED_AFTER_NS=$(date +%s%N)
+awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
+    'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
+            (b - a) / ((t1 - t0) / 1e9)}' | tee "$OUT/feed.txt"
 sed -n '/^{/q;p' "$OUT/result.txt"
 grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
 kill "$SERVER_PID" 2>/dev/null || true
