@@ -1,10 +1,10 @@
 package io.tickstorm.server.feed;
 
 /**
- * Receives what the feed produces, synchronously on the feed thread, in time order: every tick exactly once, and
- * at every boundary the closed bars after every tick before the boundary. Implementations must be quick and must
- * not block: the feed does not generate while a callback runs. An exception thrown by a callback is counted and
- * logged by the feed and does not stop it.
+ * Receives what the market state produces, synchronously on the feed thread: every tick exactly once, in the
+ * source's order, and each closed bar set after every tick counted in it. Implementations must be quick and must
+ * not block: the source does not advance while a callback runs. An exception thrown by a callback is counted and
+ * logged and does not stop the feed.
  */
 public interface FeedListener {
 
@@ -23,9 +23,10 @@ public interface FeedListener {
     void onBars(BarSet bars);
 
     /**
-     * Whether anyone needs ticks as they happen. While false the feed thread sleeps until the next boundary (or
-     * {@link TickFeed#wake()}) and generates the ticks in bulk then: bars come out the same, and an idle server does
-     * not wake a thousand times a second. Read by the feed thread before each sleep.
+     * Whether anyone needs ticks as they happen. While false a source whose ticks are a function of time (the
+     * synthetic market) lets the feed thread sleep until the next boundary (or {@link TickFeed#wake()}) and writes
+     * the ticks in bulk then: bars come out the same, and an idle server does not wake a thousand times a second.
+     * Read by the feed thread before each sleep.
      */
     default boolean wantsTicks() {
         return true;
