@@ -24,11 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks for one attempt (PROTOCOL.md §5 item 1):
  * <ol>
+ *   <li>empty username or password: {@link AuthReason#EMPTY} (counts as a failed login, once the budget below
+ *       admits it);
  *   <li>failed-login budgets ({@link LoginThrottles}): the attempt reserves a check against its source's budget
  *       (and, from a source that never logged this user in, against the account's); a source or account over budget,
  *       counting checks still in flight, gets {@link AuthReason#RATE_LIMITED} (or
- *       {@link AuthReason#ACCOUNT_RATE_LIMITED}) and nothing else is looked at;
- *   <li>empty username or password: {@link AuthReason#EMPTY} (counts as a failed login);
+ *       {@link AuthReason#ACCOUNT_RATE_LIMITED}) and nothing else is looked at. An attempt whose identical
+ *       credentials are already being checked reserves nothing (it checks no new password) and is refused only by
+ *       a block;
  *   <li>verification cache: credentials verified within {@code cache-ttl} against the user's current hash succeed
  *       at once ({@link AuthReason#CACHED});
  *   <li>otherwise a slow hash on the hash threads ({@code hash-threads}); a source that recently logged this user in
@@ -214,23 +217,32 @@ public final class Authenticator implements AutoCloseable {
     private void authenticateKeyed(String username, String password, Object sourceKey, String source,
             AuthCallback callback) {
         long nowNanos = nanoClock.getAsLong();
-        LoginThrottles.Reservation attempt = throttles.reserve(username, sourceKey, source, nowNanos);
-        if (!attempt.admitted()) {
-            complete(callback, attempt.refusal(), attempt.retryAfterNanos());
-            return;
-        }
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
-            settle(callback, attempt, AuthReason.EMPTY);
+            LoginThrottles.Reservation attempt = throttles.reserve(username, sourceKey, source, nowNanos);
+            if (attempt.admitted()) {
+                settle(callback, attempt, AuthReason.EMPTY);
+            } else {
+                complete(callback, attempt.refusal(), attempt.retryAfterNanos());
+            }
             return;
         }
         CredentialStore snapshot = store;
         PasswordHash stored = snapshot.lookup(username);
         VerificationCache.CredentialDigest digest = cache.digest(username, password);
+        PendingKey key = new PendingKey(digest, stored != null ? stored : snapshot.decoy());
+        // Identical credentials already being checked: this attempt checks no new password, so it needs no
+        // reservation (a reconnect storm behind one NAT must not exhaust its address's budget).
+        LoginThrottles.Reservation attempt = inFlight.containsKey(key)
+                ? throttles.share(username, sourceKey, source, nowNanos)
+                : throttles.reserve(username, sourceKey, source, nowNanos);
+        if (!attempt.admitted()) {
+            complete(callback, attempt.refusal(), attempt.retryAfterNanos());
+            return;
+        }
         if (stored != null && cache.hit(digest, stored, nowNanos)) {
             settle(callback, attempt, AuthReason.CACHED);
             return;
         }
-        PendingKey key = new PendingKey(digest, stored != null ? stored : snapshot.decoy());
         CompletableFuture<Boolean> verification = join(key, password, nowNanos, attempt.known());
         verification
                 .<Void>handle((matched, error) -> {

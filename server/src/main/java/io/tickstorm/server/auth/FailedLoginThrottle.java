@@ -9,11 +9,13 @@ import java.util.Map;
  * within a window that starts at the first failure, after which the key is blocked for {@code blockNanos}; a blocked
  * key's attempts are refused without checking the password.
  *
- * <p>Checks still in flight count against the budget: an attempt must {@link #tryReserve reserve} a check when it
- * arrives and {@link #release release} it exactly once when its outcome is known. A key whose failures plus checks in
- * flight reach the budget is refused at once, so a burst of concurrent attempts gets at most {@code maxFailures}
- * passwords checked, whatever the hash queue does. Only failures count: a success neither counts nor resets the
- * budget (a reset would let one valid account at an address clear the way for guessing another's password).
+ * <p>Checks still in flight count against the budget: an attempt that will check a password must {@link #tryReserve
+ * reserve} a check when it arrives and {@link #release release} it exactly once when its outcome is known. A key
+ * whose failures plus checks in flight reach the budget is refused at once, so a burst of concurrent attempts gets at
+ * most {@code maxFailures} passwords checked, whatever the hash queue does. (An attempt that checks no new password,
+ * one sharing a check already in flight, need not reserve; its failure is {@link #recordFailure recorded}.) Only
+ * failures count: a success neither counts nor resets the budget (a reset would let one valid account at an address
+ * clear the way for guessing another's password).
  *
  * <p>Memory is bounded: an idle entry (no failure in its window, no block, nothing in flight) disappears, lazily and
  * a few per reservation from the oldest end, and at most {@code maxTrackedKeys} are kept, the oldest evicted first
@@ -33,17 +35,23 @@ final class FailedLoginThrottle {
     private final int maxFailures;
     private final long windowNanos;
     private final long blockNanos;
+    private final long pendingNanos;
     private final int maxTrackedKeys;
     /** Insertion-ordered: the head is the oldest entry. Guarded by {@code this}. */
     private final LinkedHashMap<Object, Budget> budgets = new LinkedHashMap<>();
 
-    FailedLoginThrottle(int maxFailures, long windowNanos, long blockNanos, int maxTrackedKeys) {
-        if (maxFailures < 1 || windowNanos <= 0 || blockNanos <= 0 || maxTrackedKeys < 1) {
+    /**
+     * @param pendingNanos how long checks in flight take at most (the auth timeout): the retry time given to an
+     *                     attempt refused because they hold the rest of the budget
+     */
+    FailedLoginThrottle(int maxFailures, long windowNanos, long blockNanos, long pendingNanos, int maxTrackedKeys) {
+        if (maxFailures < 1 || windowNanos <= 0 || blockNanos <= 0 || pendingNanos <= 0 || maxTrackedKeys < 1) {
             throw new IllegalArgumentException("throttle limits must be positive");
         }
         this.maxFailures = maxFailures;
         this.windowNanos = windowNanos;
         this.blockNanos = blockNanos;
+        this.pendingNanos = pendingNanos;
         this.maxTrackedKeys = maxTrackedKeys;
     }
 
@@ -56,8 +64,9 @@ final class FailedLoginThrottle {
      * Reserves one password check for {@code key}.
      *
      * @return 0 when reserved (the caller then calls {@link #release} exactly once); otherwise the attempt is refused
-     *     and this is how long, at most, the key stays refused: the rest of its block, or a whole block duration
-     *     when the checks in flight hold the rest of the budget (they may still fail and start one); at least 1
+     *     and this is how long the refusal lasts: the rest of the key's block, or, when the checks in flight hold the
+     *     rest of the budget, the time they take at most ({@code pendingNanos}; a block may follow if they fail);
+     *     at least 1
      */
     synchronized long tryReserve(Object key, long nowNanos) {
         sweepIdle(nowNanos);
@@ -68,7 +77,7 @@ final class FailedLoginThrottle {
                 return Math.max(1, budget.blockEndNanos - nowNanos);
             }
             if (budget.failures + budget.inFlight >= maxFailures) {
-                return blockNanos;
+                return pendingNanos;
             }
         } else {
             budget = track(key);
@@ -85,13 +94,28 @@ final class FailedLoginThrottle {
      */
     synchronized long release(Object key, boolean failed, long nowNanos) {
         Budget budget = budgets.get(key);
+        if (budget != null && budget.inFlight > 0) {
+            budget.inFlight--;
+        }
+        return settle(key, budget, failed, nowNanos);
+    }
+
+    /**
+     * Counts a failed login that held no reservation (it shared a check already in flight).
+     *
+     * @return the duration of the block this failure started, or 0 if it started none
+     */
+    synchronized long recordFailure(Object key, long nowNanos) {
+        return settle(key, budgets.get(key), true, nowNanos);
+    }
+
+    private long settle(Object key, Budget tracked, boolean failed, long nowNanos) {
+        Budget budget = tracked;
         if (budget == null) {
             if (!failed) {
                 return 0;
             }
             budget = track(key);
-        } else if (budget.inFlight > 0) {
-            budget.inFlight--;
         }
         budget.refresh(nowNanos);
         if (!failed || budget.blocked) {

@@ -16,10 +16,12 @@ import java.util.Objects;
  *       every username alike, known or not, so its refusals say nothing about which users exist.
  * </ul>
  *
- * <p>Protocol: {@link #reserve} when the AUTH arrives; when it is admitted, {@link #settle} exactly once with what
- * the check found. A success that completes while its source (or, for a stranger, its account) is blocked is refused:
- * the reservations make that rare (a block needs every check in flight to have ended) but not impossible (an evicted
- * entry). Thread-safe: the parts are.
+ * <p>Protocol: when the AUTH arrives, {@link #reserve} if it will check a password, or {@link #share} if it shares
+ * a check already in flight for identical credentials (a reconnect storm of clients behind one NAT checks one
+ * password, so it takes one reservation, not one per client; its failures still count one each); when it is
+ * admitted, {@link #settle} exactly once with what the check found. A success that completes while its source (or,
+ * for a stranger, its account) is blocked is refused: the reservations make that rare (a block needs every check in
+ * flight to have ended) but not impossible (an evicted entry). Thread-safe: the parts are.
  */
 final class LoginThrottles {
 
@@ -30,15 +32,15 @@ final class LoginThrottles {
 
     LoginThrottles(AuthConfig config, AuthAuditLog audit) {
         this.sources = new FailedLoginThrottle(config.maxAttempts(), config.rateLimitWindowNanos(),
-                config.blockDurationNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
+                config.blockDurationNanos(), config.timeoutNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
         this.accounts = new FailedLoginThrottle(config.accountMaxAttempts(), config.rateLimitWindowNanos(),
-                config.blockDurationNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
+                config.blockDurationNanos(), config.timeoutNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
         this.knownSources = new KnownSources(config.knownSourceTtlNanos(), KnownSources.DEFAULT_MAX_ENTRIES);
         this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     /**
-     * Reserves the checks of one attempt.
+     * Reserves the checks of an attempt that will check a password (or has empty credentials).
      *
      * @param sourceKey the throttle key of the source (see {@link Authenticator})
      * @param source    the source as logged
@@ -46,21 +48,34 @@ final class LoginThrottles {
     Reservation reserve(String username, Object sourceKey, String source, long nowNanos) {
         long waitNanos = sources.tryReserve(sourceKey, nowNanos);
         if (waitNanos > 0) {
-            audit.refused(username, source, AuthReason.RATE_LIMITED, waitNanos);
-            return Reservation.refused(AuthReason.RATE_LIMITED, waitNanos);
+            return refused(username, source, AuthReason.RATE_LIMITED, waitNanos);
         }
-        boolean account = username != null && !username.isEmpty();
-        boolean known = account && knownSources.contains(username, sourceKey, nowNanos);
-        boolean accountReserved = account && !known;
-        if (accountReserved) {
+        boolean known = known(username, sourceKey, nowNanos);
+        if (!known && hasUsername(username)) {
             waitNanos = accounts.tryReserve(username, nowNanos);
             if (waitNanos > 0) {
                 sources.release(sourceKey, false, nowNanos);
-                audit.refused(username, source, AuthReason.ACCOUNT_RATE_LIMITED, waitNanos);
-                return Reservation.refused(AuthReason.ACCOUNT_RATE_LIMITED, waitNanos);
+                return refused(username, source, AuthReason.ACCOUNT_RATE_LIMITED, waitNanos);
             }
         }
-        return new Reservation(username, sourceKey, source, known, accountReserved, null, 0);
+        return new Reservation(username, sourceKey, source, known, true, null, 0);
+    }
+
+    /**
+     * Admits, without a reservation, an attempt that shares a check already in flight (identical credentials): it is
+     * refused only if its source, or for a stranger its account, is blocked.
+     */
+    Reservation share(String username, Object sourceKey, String source, long nowNanos) {
+        long blockNanos = sources.blockedForNanos(sourceKey, nowNanos);
+        if (blockNanos > 0) {
+            return refused(username, source, AuthReason.RATE_LIMITED, blockNanos);
+        }
+        boolean known = known(username, sourceKey, nowNanos);
+        blockNanos = !known && hasUsername(username) ? accounts.blockedForNanos(username, nowNanos) : 0;
+        if (blockNanos > 0) {
+            return refused(username, source, AuthReason.ACCOUNT_RATE_LIMITED, blockNanos);
+        }
+        return new Reservation(username, sourceKey, source, known, false, null, 0);
     }
 
     /**
@@ -76,7 +91,7 @@ final class LoginThrottles {
                     audit.lateSuccessRefused(attempt.username, attempt.source, sourceBlockNanos);
                     return new Verdict(AuthReason.RATE_LIMITED, sourceBlockNanos);
                 }
-                long accountBlockNanos = attempt.accountReserved
+                long accountBlockNanos = attempt.stranger()
                         ? accounts.blockedForNanos(attempt.username, nowNanos) : 0;
                 if (accountBlockNanos > 0) {
                     audit.lateSuccessRefused(attempt.username, attempt.source, accountBlockNanos);
@@ -116,34 +131,58 @@ final class LoginThrottles {
         return knownSources.size();
     }
 
+    private boolean known(String username, Object sourceKey, long nowNanos) {
+        return hasUsername(username) && knownSources.contains(username, sourceKey, nowNanos);
+    }
+
+    private static boolean hasUsername(String username) {
+        return username != null && !username.isEmpty();
+    }
+
+    private Reservation refused(String username, String source, AuthReason reason, long retryAfterNanos) {
+        audit.refused(username, source, reason, retryAfterNanos);
+        return new Reservation(null, null, null, false, false, reason, retryAfterNanos);
+    }
+
     private void release(Reservation attempt, boolean sourceFailed, boolean accountFailed, long nowNanos) {
-        long sourceBlockNanos = sources.release(attempt.sourceKey, sourceFailed, nowNanos);
+        long sourceBlockNanos = end(sources, attempt.sourceKey, attempt.reserved, sourceFailed, nowNanos);
         if (sourceBlockNanos > 0) {
             audit.sourceBlocked(attempt.source, sources.maxFailures(), sourceBlockNanos);
         }
-        if (attempt.accountReserved) {
-            long accountBlockNanos = accounts.release(attempt.username, accountFailed, nowNanos);
+        if (attempt.stranger()) {
+            long accountBlockNanos = end(accounts, attempt.username, attempt.reserved, accountFailed, nowNanos);
             if (accountBlockNanos > 0) {
                 audit.accountBlocked(attempt.username, accounts.maxFailures(), accountBlockNanos);
             }
         }
     }
 
-    /**
-     * One attempt's reservations, or its refusal.
-     *
-     * @param refusal         null when admitted; otherwise why it was refused
-     * @param retryAfterNanos for a refusal, how long the block lasts at most
-     */
-    record Reservation(String username, Object sourceKey, String source, boolean known, boolean accountReserved,
-            AuthReason refusal, long retryAfterNanos) {
-
-        static Reservation refused(AuthReason reason, long retryAfterNanos) {
-            return new Reservation(null, null, null, false, false, reason, retryAfterNanos);
+    private static long end(FailedLoginThrottle throttle, Object key, boolean reserved, boolean failed,
+            long nowNanos) {
+        if (reserved) {
+            return throttle.release(key, failed, nowNanos);
         }
+        return failed ? throttle.recordFailure(key, nowNanos) : 0;
+    }
+
+    /**
+     * One admitted attempt (its reservations, if it holds any), or a refusal.
+     *
+     * @param known           whether the source recently logged this user in (exempt from the account budget)
+     * @param reserved        whether it holds reservations (on its source, and for a stranger on the account)
+     * @param refusal         null when admitted; otherwise why it was refused
+     * @param retryAfterNanos for a refusal, how long it lasts
+     */
+    record Reservation(String username, Object sourceKey, String source, boolean known, boolean reserved,
+            AuthReason refusal, long retryAfterNanos) {
 
         boolean admitted() {
             return refusal == null;
+        }
+
+        /** Counted against the account's budget for strangers: a username, from a source not known for it. */
+        boolean stranger() {
+            return !known && hasUsername(username);
         }
     }
 

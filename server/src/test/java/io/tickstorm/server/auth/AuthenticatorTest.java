@@ -411,7 +411,7 @@ class AuthenticatorTest {
 
         assertEquals(47, burst.stream().filter(r -> r.result.isDone()).count(), "answered at once, unchecked");
         assertEquals(AuthReason.RATE_LIMITED, right.await(), "three checks in flight hold the whole budget");
-        assertEquals(300, right.retryAfterSeconds);
+        assertEquals(10, right.retryAfterSeconds, "they end within the auth timeout");
         hash.permits.release(100);
         for (Recorder recorder : burst) {
             recorder.await();
@@ -426,6 +426,24 @@ class AuthenticatorTest {
         assertEquals(AuthReason.RATE_LIMITED, blocked.await());
         assertEquals(200, blocked.retryAfterSeconds, "the ERROR 12 details: seconds left in the block");
         assertEquals(3, hash.checked.size());
+    }
+
+    @Test
+    void aReconnectStormOfIdenticalCredentialsFromOneAddressSharesOneCheckAndOneReservation() {
+        GateHash hash = new GateHash("right");
+        Authenticator auth = withStore(config(Optional.empty(), "", "", 3, 0, 1, 100), hash);
+        List<Recorder> storm = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Recorder recorder = new Recorder();
+            storm.add(recorder);
+            auth.authenticate("u", "right", CLIENT, recorder);
+        }
+        hash.permits.release(10);
+
+        for (Recorder recorder : storm) {
+            assertEquals(AuthReason.VERIFIED, recorder.await());
+        }
+        assertEquals(List.of("right"), hash.checked);
     }
 
     @Test

@@ -9,8 +9,9 @@ class FailedLoginThrottleTest {
 
     private static final long WINDOW = 60_000_000_000L;
     private static final long BLOCK = 300_000_000_000L;
+    private static final long PENDING = 10_000_000_000L;
 
-    private final FailedLoginThrottle throttle = new FailedLoginThrottle(3, WINDOW, BLOCK, 100);
+    private final FailedLoginThrottle throttle = new FailedLoginThrottle(3, WINDOW, BLOCK, PENDING, 100);
 
     private void fail(Object key, long now) {
         assertEquals(0, throttle.tryReserve(key, now), "reserved");
@@ -38,7 +39,7 @@ class FailedLoginThrottleTest {
         assertEquals(0, throttle.tryReserve("a", 0));
         assertEquals(0, throttle.tryReserve("a", 0));
 
-        assertEquals(BLOCK, throttle.tryReserve("a", 0), "three in flight hold the whole budget");
+        assertEquals(PENDING, throttle.tryReserve("a", 0), "three in flight hold the whole budget, for a while");
         assertEquals(0, throttle.blockedForNanos("a", 0), "not blocked yet: they may all succeed");
 
         throttle.release("a", false, 1);
@@ -93,7 +94,18 @@ class FailedLoginThrottleTest {
         assertEquals(0, throttle.tryReserve("a", 0));
 
         assertEquals(0, throttle.tryReserve("a", WINDOW), "the failure expired, the two in flight did not");
-        assertEquals(BLOCK, throttle.tryReserve("a", WINDOW));
+        assertEquals(PENDING, throttle.tryReserve("a", WINDOW));
+    }
+
+    @Test
+    void failuresOfChecksSharedWithoutAReservationCountToo() {
+        assertEquals(0, throttle.tryReserve("a", 0));
+        throttle.recordFailure("a", 0);
+        throttle.recordFailure("a", 0);
+
+        assertEquals(BLOCK, throttle.release("a", true, 0), "the reserved check's failure is the third");
+        assertEquals(0, throttle.recordFailure("a", 1), "a failure after the block began does not extend it");
+        assertEquals(BLOCK, throttle.blockedForNanos("a", 0));
     }
 
     @Test
@@ -123,7 +135,7 @@ class FailedLoginThrottleTest {
 
     @Test
     void boundsTrackedKeysByEvictingTheOldest() {
-        FailedLoginThrottle small = new FailedLoginThrottle(1, WINDOW, BLOCK, 3);
+        FailedLoginThrottle small = new FailedLoginThrottle(1, WINDOW, BLOCK, PENDING, 3);
         for (int i = 0; i < 5; i++) {
             assertEquals(0, small.tryReserve("k" + i, i));
             small.release("k" + i, true, i);
