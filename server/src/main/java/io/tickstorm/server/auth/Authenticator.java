@@ -71,8 +71,8 @@ public final class Authenticator implements AutoCloseable {
     private volatile CredentialStore store;
 
     /**
-     * Loads the credentials (computing the plain user's hash and the decoy, a few slow hashes) and starts nothing
-     * else until the first attempt.
+     * Loads the credentials (computing the plain user's hash and the decoy, a few slow hashes) and starts the hash
+     * threads, which {@link #close()} stops.
      *
      * @throws CredentialsFileException if the credentials file is unreadable or malformed
      */
