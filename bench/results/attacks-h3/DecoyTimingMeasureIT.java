@@ -41,8 +41,8 @@ class DecoyTimingMeasureIT {
             }
             Arrays.sort(unknown);
             Arrays.sort(bcrypt);
-            System.out.printf("MEASURE decoy: AUTH round trip median unknown user %d ms, bcrypt(12) user wrong password "
-                    + "%d ms (min %d / %d)%n", unknown[7], bcrypt[7], unknown[0], bcrypt[0]);
+            System.out.printf("MEASURE decoy: AUTH round trip median unknown user %d ms, bcrypt(12) user wrong "
+                    + "password %d ms (min %d / %d)%n", unknown[7], bcrypt[7], unknown[0], bcrypt[0]);
         }
     }
 

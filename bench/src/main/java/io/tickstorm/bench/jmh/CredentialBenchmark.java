@@ -66,7 +66,8 @@ public class CredentialBenchmark {
                 Argon2idHash.DEFAULT_ITERATIONS, Argon2idHash.DEFAULT_PARALLELISM, random);
         bcrypt = BcryptHash.create(PASSWORD_UTF8, BcryptHash.DEFAULT_COST, random);
         AuthConfig config = new AuthConfig(TimeUnit.SECONDS.toNanos(10), Optional.empty(), USER, PASSWORD, 5, 20,
-                TimeUnit.DAYS.toNanos(7), TimeUnit.MINUTES.toNanos(1), TimeUnit.MINUTES.toNanos(5), TimeUnit.HOURS.toNanos(1), 100_000, 1,
+                TimeUnit.DAYS.toNanos(7), TimeUnit.MINUTES.toNanos(1), TimeUnit.MINUTES.toNanos(5),
+                TimeUnit.HOURS.toNanos(1), 100_000, 1,
                 16);
         authenticator = new Authenticator(config);
         CompletableFuture<AuthReason> first = new CompletableFuture<>();
