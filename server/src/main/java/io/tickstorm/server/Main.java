@@ -65,6 +65,11 @@ public final class Main {
         // The jar's manifest opens java.nio, so Netty can use cleaner-less direct buffers and count them.
         System.setProperty("io.netty.tryReflectionSetAccessible",
                 System.getProperty("io.netty.tryReflectionSetAccessible", "true"));
+        // The JDK TLS provider reads this once, when its first server handshake loads the class that checks it, so
+        // it is set before any TLS. The pipeline's RenegotiationGuard refuses renegotiation anyway; this makes the
+        // JDK refuse it too wherever a JDK engine serves (issue 12 item 9).
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation",
+                System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true"));
         Logger log = LoggerFactory.getLogger(Main.class);
         ServerConfig config;
         try {

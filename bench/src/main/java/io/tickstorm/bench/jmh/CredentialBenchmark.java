@@ -7,6 +7,7 @@ import io.tickstorm.server.auth.AuthReason;
 import io.tickstorm.server.auth.AuthResult;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.auth.BcryptHash;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -41,6 +42,7 @@ public class CredentialBenchmark {
     private static final String USER = "bench";
     private static final String PASSWORD = "correct horse battery staple";
     private static final byte[] PASSWORD_UTF8 = PASSWORD.getBytes(StandardCharsets.UTF_8);
+    private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
 
     private Argon2idHash argon2id;
     private BcryptHash bcrypt;
@@ -52,7 +54,7 @@ public class CredentialBenchmark {
         AuthReason last;
 
         @Override
-        public void onAuthResult(AuthResult result, AuthReason reason) {
+        public void onAuthResult(AuthResult result, AuthReason reason, long retryAfterSeconds) {
             last = reason;
         }
     }
@@ -63,12 +65,13 @@ public class CredentialBenchmark {
         argon2id = Argon2idHash.create(PASSWORD_UTF8, Argon2idHash.DEFAULT_MEMORY_KIB,
                 Argon2idHash.DEFAULT_ITERATIONS, Argon2idHash.DEFAULT_PARALLELISM, random);
         bcrypt = BcryptHash.create(PASSWORD_UTF8, BcryptHash.DEFAULT_COST, random);
-        AuthConfig config = new AuthConfig(TimeUnit.SECONDS.toNanos(10), Optional.empty(), USER, PASSWORD, 5,
-                TimeUnit.MINUTES.toNanos(1), TimeUnit.MINUTES.toNanos(5), TimeUnit.HOURS.toNanos(1), 100_000, 1,
+        AuthConfig config = new AuthConfig(TimeUnit.SECONDS.toNanos(10), Optional.empty(), USER, PASSWORD, 5, 20,
+                TimeUnit.DAYS.toNanos(7), TimeUnit.MINUTES.toNanos(1), TimeUnit.MINUTES.toNanos(5),
+                TimeUnit.HOURS.toNanos(1), 100_000, 1,
                 16);
         authenticator = new Authenticator(config);
         CompletableFuture<AuthReason> first = new CompletableFuture<>();
-        authenticator.authenticate(USER, PASSWORD, "127.0.0.1", (result, reason) -> first.complete(reason));
+        authenticator.authenticate(USER, PASSWORD, CLIENT, (result, reason, retry) -> first.complete(reason));
         if (first.get(30, TimeUnit.SECONDS) != AuthReason.VERIFIED) {
             throw new IllegalStateException("the warm-up login did not verify");
         }
@@ -94,7 +97,7 @@ public class CredentialBenchmark {
     @Benchmark
     public AuthReason cachedFastPath() {
         holder.last = null;
-        authenticator.authenticate(USER, PASSWORD, "127.0.0.1", holder);
+        authenticator.authenticate(USER, PASSWORD, CLIENT, holder);
         if (holder.last != AuthReason.CACHED) {
             throw new IllegalStateException("expected a cache hit, got " + holder.last);
         }

@@ -56,7 +56,7 @@ public final class AdmissionControl {
      * @param config        lists, per-address cap and rate
      * @param connectionCap the global cap ({@code Limits.connectionCap()})
      * @param gate          closed on breach and shutdown
-     * @param responder     tells and closes a refused channel (plain TCP: ERROR frame; TLS:
+     * @param responder     tells and closes a channel refused for capacity (plain TCP: ERROR frame; TLS:
      *                      {@link RefusalResponder#CLOSE})
      * @param listener      counts refusals by reason
      * @param nanoClock     monotonic time for the rate guard ({@code System::nanoTime})
@@ -187,7 +187,10 @@ public final class AdmissionControl {
         }
     }
 
-    /** Counts, logs (rate-limited) and hands the channel to the responder. On the channel's event loop. */
+    /**
+     * Counts, logs (rate-limited) and hands the channel to the responder, or, for a refusal by policy, closes it
+     * without a word. On the channel's event loop.
+     */
     void refuse(ChannelHandlerContext ctx, SocketAddress peer, Refusal refusal) {
         listener.refused(refusal.reason());
         long now = nanoClock.getAsLong();
@@ -198,6 +201,10 @@ public final class AdmissionControl {
         } else {
             unloggedRefusals.incrementAndGet();
         }
-        responder.refuse(ctx, refusal);
+        if (refusal.reason().byPolicy()) {
+            ctx.close();
+        } else {
+            responder.refuse(ctx, refusal);
+        }
     }
 }

@@ -7,18 +7,33 @@ public enum RefusalReason {
     /** The source address holds as many connections as one address may. */
     ADDRESS_CAP("address_cap"),
     /** The source address is on the blocklist. */
-    BLOCKLIST("blocklist"),
+    BLOCKLIST("blocklist", true),
     /** An allowlist is configured and the source address is not on it. */
-    NOT_ALLOWLISTED("not_allowlisted"),
+    NOT_ALLOWLISTED("not_allowlisted", true),
     /** A resource is in breach; no new connections until it clears. */
     BREACH("breach"),
     /** The server is shutting down. */
     SHUTDOWN("shutdown");
 
     private final String label;
+    private final boolean byPolicy;
 
     RefusalReason(String label) {
+        this(label, false);
+    }
+
+    RefusalReason(String label, boolean byPolicy) {
         this.label = label;
+        this.byPolicy = byPolicy;
+    }
+
+    /**
+     * Whether the address is refused by policy (IP lists) rather than for want of capacity: such a peer is closed at
+     * accept without any frame (PROTOCOL.md §5.9), so an unwanted peer learns nothing, not even that it speaks to a
+     * Tick-Storm server.
+     */
+    public boolean byPolicy() {
+        return byPolicy;
     }
 
     /** The value of the {@code reason} label on {@code tick_storm_connections_rejected_total}. */

@@ -9,8 +9,10 @@ package io.tickstorm.server.auth;
 @FunctionalInterface
 public interface AuthCallback {
     /**
-     * @param result what to answer the client
-     * @param reason why, for metrics; {@code reason.result() == result}
+     * @param result            what to answer the client
+     * @param reason            why, for metrics; {@code reason.result() == result}
+     * @param retryAfterSeconds for {@link AuthResult#RATE_LIMITED}, whole seconds (at least 1) until the block ends,
+     *                          for the ERROR 12 details; 0 otherwise
      */
-    void onAuthResult(AuthResult result, AuthReason reason);
+    void onAuthResult(AuthResult result, AuthReason reason, long retryAfterSeconds);
 }

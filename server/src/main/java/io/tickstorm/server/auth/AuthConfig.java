@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * @param username             {@code auth.username}: the plain compatibility user, or empty
  * @param password             {@code auth.password}: that user's password, or empty
  * @param maxAttempts          {@code auth.max-attempts}: failed logins per address per window before a block
+ * @param accountMaxAttempts   {@code auth.account-max-attempts}: failed logins per account per window, from addresses
+ *                             that never logged it in, before those addresses are blocked for that account
+ * @param knownSourceTtlNanos  {@code auth.known-source-ttl}: how long a login keeps its address exempt from the
+ *                             account budget and first in the hash queue for that user; 0 disables
  * @param rateLimitWindowNanos {@code auth.rate-limit-window}
  * @param blockDurationNanos   {@code auth.block-duration}
  * @param cacheTtlNanos        {@code auth.cache-ttl}: how long a successful verification is remembered; 0 disables
@@ -28,6 +32,8 @@ public record AuthConfig(
         String username,
         String password,
         int maxAttempts,
+        int accountMaxAttempts,
+        long knownSourceTtlNanos,
         long rateLimitWindowNanos,
         long blockDurationNanos,
         long cacheTtlNanos,
@@ -45,6 +51,8 @@ public record AuthConfig(
         Objects.requireNonNull(password, PREFIX + "password");
         positive(timeoutNanos, "timeout");
         positive(maxAttempts, "max-attempts");
+        positive(accountMaxAttempts, "account-max-attempts");
+        notNegative(knownSourceTtlNanos, "known-source-ttl");
         positive(rateLimitWindowNanos, "rate-limit-window");
         positive(blockDurationNanos, "block-duration");
         notNegative(cacheTtlNanos, "cache-ttl");
@@ -71,6 +79,8 @@ public record AuthConfig(
                 auth.getString("username"),
                 auth.getString("password"),
                 auth.getInt("max-attempts"),
+                auth.getInt("account-max-attempts"),
+                auth.getDuration("known-source-ttl", TimeUnit.NANOSECONDS),
                 auth.getDuration("rate-limit-window", TimeUnit.NANOSECONDS),
                 auth.getDuration("block-duration", TimeUnit.NANOSECONDS),
                 auth.getDuration("cache-ttl", TimeUnit.NANOSECONDS),
@@ -87,7 +97,8 @@ public record AuthConfig(
     /** This config with the plain user replaced, e.g. by a generated one when nothing is configured. */
     public AuthConfig withPlainUser(String newUsername, String newPassword) {
         return new AuthConfig(timeoutNanos, credentialsFile, newUsername, newPassword, maxAttempts,
-                rateLimitWindowNanos, blockDurationNanos, cacheTtlNanos, cacheMaxEntries, hashThreads, hashQueueSize);
+                accountMaxAttempts, knownSourceTtlNanos, rateLimitWindowNanos, blockDurationNanos, cacheTtlNanos,
+                cacheMaxEntries, hashThreads, hashQueueSize);
     }
 
     @Override
@@ -97,6 +108,8 @@ public record AuthConfig(
                 + ", username=" + username
                 + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", maxAttempts=" + maxAttempts
+                + ", accountMaxAttempts=" + accountMaxAttempts
+                + ", knownSourceTtlNanos=" + knownSourceTtlNanos
                 + ", rateLimitWindowNanos=" + rateLimitWindowNanos
                 + ", blockDurationNanos=" + blockDurationNanos
                 + ", cacheTtlNanos=" + cacheTtlNanos

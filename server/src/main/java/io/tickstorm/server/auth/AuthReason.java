@@ -14,8 +14,10 @@ public enum AuthReason {
     BAD_PASSWORD(AuthResult.INVALID_CREDENTIALS, "bad_password"),
     /** Empty (or absent) username or password; these never authenticate. */
     EMPTY(AuthResult.INVALID_CREDENTIALS, "empty"),
-    /** The source address is blocked by the failed-login throttle. */
+    /** The source address is blocked by the failed-login throttle (or its checks in flight hold its budget). */
     RATE_LIMITED(AuthResult.RATE_LIMITED, "rate_limited"),
+    /** The account is blocked for sources that never logged it in (failures from strangers reached its budget). */
+    ACCOUNT_RATE_LIMITED(AuthResult.RATE_LIMITED, "account_rate_limited"),
     /** The hash queue was full, or the authenticator is closed. */
     BUSY(AuthResult.BUSY, "busy"),
     /** The hash computation threw. */

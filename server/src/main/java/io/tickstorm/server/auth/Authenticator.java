@@ -1,22 +1,20 @@
 package io.tickstorm.server.auth;
 
+import io.tickstorm.server.logging.RateLimitedLogger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +24,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks for one attempt (PROTOCOL.md §5 item 1):
  * <ol>
- *   <li>failed-login throttle: a blocked source gets {@link AuthReason#RATE_LIMITED} and nothing else is looked at;
- *   <li>empty username or password: {@link AuthReason#EMPTY} (counts as a failed login);
+ *   <li>empty username or password: {@link AuthReason#EMPTY} (counts as a failed login, once the budget below
+ *       admits it);
+ *   <li>failed-login budgets ({@link LoginThrottles}): the attempt reserves a check against its source's budget
+ *       (and, from a source that never logged this user in, against the account's); a source or account over budget,
+ *       counting checks still in flight, gets {@link AuthReason#RATE_LIMITED} (or
+ *       {@link AuthReason#ACCOUNT_RATE_LIMITED}) and nothing else is looked at. An attempt whose identical
+ *       credentials are already being checked reserves nothing (it checks no new password) and is refused only by
+ *       a block;
  *   <li>verification cache: credentials verified within {@code cache-ttl} against the user's current hash succeed
  *       at once ({@link AuthReason#CACHED});
- *   <li>otherwise a slow hash on the hash executor ({@code hash-threads} threads, at most {@code hash-queue-size}
- *       waiting; a full queue is {@link AuthReason#BUSY}, which does not count as a failure, and so is a
- *       verification whose every waiting attempt is older than the auth timeout). An unknown user is
- *       checked against a decoy hash of the same cost, so it takes as long as a wrong password. Identical
- *       credentials already being verified are not hashed twice: the attempt waits for that result.
+ *   <li>otherwise a slow hash on the hash threads ({@code hash-threads}); a source that recently logged this user in
+ *       waits in a priority lane served first, others in the normal lane; each lane holds {@code hash-queue-size}
+ *       and a full one is {@link AuthReason#BUSY}, as is a verification whose every waiting attempt is older than
+ *       the auth timeout. An unknown user is checked against a decoy hash with the cost most configured users have,
+ *       so it takes as long as a wrong password. Identical credentials already being verified are not hashed twice:
+ *       the attempt waits for that result.
  * </ol>
+ * Failed logins and blocks are audited at WARN, rate-limited ({@link AuthAuditLog}).
  *
  * <p>Threading: {@link #authenticate} may be called from any thread (event loops) and never blocks on a hash. The
  * callback runs exactly once, either on the calling thread before {@code authenticate} returns or on a thread named
@@ -53,18 +59,20 @@ public final class Authenticator implements AutoCloseable {
     private static final int IPV6_PREFIX_BYTES = 8;
 
     private final CredentialLoader loader;
-    private final FailedLoginThrottle throttle;
+    private final LoginThrottles throttles;
     private final VerificationCache cache;
     private final LongSupplier nanoClock;
     private final AuthCounters counters = new AuthCounters();
     private final ConcurrentHashMap<PendingKey, Verification> inFlight = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor hashExecutor;
+    private final HashExecutor hashExecutor;
+    /** A broken hash (out of memory, say) fails every attempt of a wave the same way. */
+    private final RateLimitedLogger verificationFailureLog = new RateLimitedLogger(LOG, 5, Duration.ofMinutes(1));
     private final long staleAfterNanos;
     private volatile CredentialStore store;
 
     /**
-     * Loads the credentials (computing the plain user's hash and the decoy, a few slow hashes) and starts nothing
-     * else until the first attempt.
+     * Loads the credentials (computing the plain user's hash and the decoy, a few slow hashes) and starts the hash
+     * threads, which {@link #close()} stops.
      *
      * @throws CredentialsFileException if the credentials file is unreadable or malformed
      */
@@ -87,18 +95,19 @@ public final class Authenticator implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.staleAfterNanos = config.timeoutNanos();
         this.store = initialStore != null ? initialStore : loader.initial();
-        this.throttle = new FailedLoginThrottle(config.maxAttempts(), config.rateLimitWindowNanos(),
-                config.blockDurationNanos(), FailedLoginThrottle.DEFAULT_MAX_TRACKED_KEYS);
+        this.throttles = new LoginThrottles(config, new AuthAuditLog());
         this.cache = new VerificationCache(config.cacheTtlNanos(), config.cacheMaxEntries(), new SecureRandom());
-        this.hashExecutor = new ThreadPoolExecutor(config.hashThreads(), config.hashThreads(), 0,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.hashQueueSize()), new HashThreadFactory(),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.hashExecutor = new HashExecutor(config.hashThreads(), config.hashQueueSize());
         if (store.size() == 0) {
             LOG.warn("No credentials configured (tick-storm.auth.credentials-file, tick-storm.auth.username): "
                     + "every AUTH will fail");
         } else {
-            LOG.info("Authentication: {} users, hash cost {}, {} hash threads, hash queue {}", store.size(),
-                    store.decoy().cost(), config.hashThreads(), config.hashQueueSize());
+            LOG.info("Authentication: {} users, decoy hash cost {}, {} hash threads, hash queue {} per lane, {} failed "
+                    + "logins per address and {} per account from new addresses per {} s, then blocked {} s",
+                    store.size(), store.decoy().cost(), config.hashThreads(), config.hashQueueSize(),
+                    config.maxAttempts(), config.accountMaxAttempts(),
+                    TimeUnit.NANOSECONDS.toSeconds(config.rateLimitWindowNanos()),
+                    TimeUnit.NANOSECONDS.toSeconds(config.blockDurationNanos()));
         }
     }
 
@@ -110,12 +119,20 @@ public final class Authenticator implements AutoCloseable {
      * @param source   the peer's address, the throttle key (IPv6 by /64)
      */
     public void authenticate(String username, String password, InetAddress source, AuthCallback callback) {
-        authenticateKeyed(username, password, throttleKey(source), callback);
+        authenticateKeyed(username, password, throttleKey(source), source.getHostAddress(), callback);
     }
 
-    /** As {@link #authenticate(String, String, InetAddress, AuthCallback)}, throttled by an arbitrary key. */
-    public void authenticate(String username, String password, String sourceKey, AuthCallback callback) {
-        authenticateKeyed(username, password, sourceKey, callback);
+    /**
+     * As {@link #authenticate(String, String, InetAddress, AuthCallback)} for a channel's remote address: an IP peer
+     * is keyed by its address (IPv6 by /64); any other kind of peer (in-VM channels) by its string form.
+     */
+    public void authenticate(String username, String password, SocketAddress peer, AuthCallback callback) {
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            authenticate(username, password, inet.getAddress(), callback);
+        } else {
+            String key = String.valueOf(peer);
+            authenticateKeyed(username, password, key, key, callback);
+        }
     }
 
     /**
@@ -154,14 +171,19 @@ public final class Authenticator implements AutoCloseable {
         return store.size();
     }
 
-    /** Verifications waiting for a hash thread. */
+    /** Verifications waiting for a hash thread (both lanes). */
     public int queuedVerifications() {
-        return hashExecutor.getQueue().size();
+        return hashExecutor.queued();
     }
 
     /** Source keys the throttle currently tracks. */
     public int trackedSources() {
-        return throttle.trackedKeys();
+        return throttles.trackedSources();
+    }
+
+    /** (user, source) pairs currently known from recent logins. */
+    public int knownSources() {
+        return throttles.knownSources();
     }
 
     /** Successful verifications currently cached. */
@@ -176,10 +198,7 @@ public final class Authenticator implements AutoCloseable {
      */
     @Override
     public void close() {
-        hashExecutor.shutdown();
-        List<Runnable> queued = new ArrayList<>();
-        hashExecutor.getQueue().drainTo(queued);
-        for (Runnable task : queued) {
+        for (Runnable task : hashExecutor.shutdown()) {
             ((VerificationTask) task).abandon();
         }
         try {
@@ -195,36 +214,46 @@ public final class Authenticator implements AutoCloseable {
         return cache;
     }
 
-    private void authenticateKeyed(String username, String password, Object sourceKey, AuthCallback callback) {
+    private void authenticateKeyed(String username, String password, Object sourceKey, String source,
+            AuthCallback callback) {
         long nowNanos = nanoClock.getAsLong();
-        if (throttle.isBlocked(sourceKey, nowNanos)) {
-            complete(callback, AuthReason.RATE_LIMITED);
-            return;
-        }
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
-            throttle.recordFailure(sourceKey, nowNanos);
-            complete(callback, AuthReason.EMPTY);
+            LoginThrottles.Reservation attempt = throttles.reserve(username, sourceKey, source, nowNanos);
+            if (attempt.admitted()) {
+                settle(callback, attempt, AuthReason.EMPTY);
+            } else {
+                complete(callback, attempt.refusal(), attempt.retryAfterNanos());
+            }
             return;
         }
         CredentialStore snapshot = store;
         PasswordHash stored = snapshot.lookup(username);
         VerificationCache.CredentialDigest digest = cache.digest(username, password);
-        if (stored != null && cache.hit(digest, stored, nowNanos)) {
-            complete(callback, AuthReason.CACHED);
+        PendingKey key = new PendingKey(digest, stored != null ? stored : snapshot.decoy());
+        // Identical credentials already being checked: this attempt checks no new password, so it needs no
+        // reservation (a reconnect storm behind one NAT must not exhaust its address's budget).
+        LoginThrottles.Reservation attempt = inFlight.containsKey(key)
+                ? throttles.share(username, sourceKey, source, nowNanos)
+                : throttles.reserve(username, sourceKey, source, nowNanos);
+        if (!attempt.admitted()) {
+            complete(callback, attempt.refusal(), attempt.retryAfterNanos());
             return;
         }
-        PendingKey key = new PendingKey(digest, stored != null ? stored : snapshot.decoy());
-        CompletableFuture<Boolean> verification = join(key, password, nowNanos);
+        if (stored != null && cache.hit(digest, stored, nowNanos)) {
+            settle(callback, attempt, AuthReason.CACHED);
+            return;
+        }
+        CompletableFuture<Boolean> verification = join(key, password, nowNanos, attempt.known());
         verification
                 .<Void>handle((matched, error) -> {
-                    finish(sourceKey, digest, stored, matched, error, callback);
+                    finish(attempt, digest, stored, matched, error, callback);
                     return null;
                 })
                 .exceptionally(this::callbackFailed);
     }
 
     /** The verification of these credentials against this hash: the one in flight, or a newly queued one. */
-    private CompletableFuture<Boolean> join(PendingKey key, String password, long nowNanos) {
+    private CompletableFuture<Boolean> join(PendingKey key, String password, long nowNanos, boolean priority) {
         Verification created = new Verification(nowNanos);
         Verification existing = inFlight.putIfAbsent(key, created);
         if (existing != null) {
@@ -233,41 +262,44 @@ public final class Authenticator implements AutoCloseable {
             return existing.result;
         }
         try {
-            hashExecutor.execute(new VerificationTask(key, password, created));
+            hashExecutor.execute(new VerificationTask(key, password, created), priority);
         } catch (RejectedExecutionException e) {
-            // Every attempt that joined meanwhile is refused with this one: BUSY, nothing counted.
+            // Every attempt that joined meanwhile is refused with this one: BUSY.
             inFlight.remove(key, created);
             created.result.completeExceptionally(e);
         }
         return created.result;
     }
 
-    private void finish(Object sourceKey, VerificationCache.CredentialDigest digest, PasswordHash stored,
-            Boolean matched, Throwable error, AuthCallback callback) {
+    private void finish(LoginThrottles.Reservation attempt, VerificationCache.CredentialDigest digest,
+            PasswordHash stored, Boolean matched, Throwable error, AuthCallback callback) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof RejectedExecutionException) {
-                complete(callback, AuthReason.BUSY);
+                settle(callback, attempt, AuthReason.BUSY);
             } else {
-                LOG.warn("Password verification failed", cause);
-                complete(callback, AuthReason.ERROR);
+                verificationFailureLog.warn("Password verification failed", cause);
+                settle(callback, attempt, AuthReason.ERROR);
             }
             return;
         }
-        long nowNanos = nanoClock.getAsLong();
         if (stored != null && matched) {
-            cache.put(digest, stored, nowNanos);
-            complete(callback, AuthReason.VERIFIED);
+            cache.put(digest, stored, nanoClock.getAsLong());
+            settle(callback, attempt, AuthReason.VERIFIED);
         } else {
-            throttle.recordFailure(sourceKey, nowNanos);
-            complete(callback, stored == null ? AuthReason.UNKNOWN_USER : AuthReason.BAD_PASSWORD);
+            settle(callback, attempt, stored == null ? AuthReason.UNKNOWN_USER : AuthReason.BAD_PASSWORD);
         }
     }
 
-    private void complete(AuthCallback callback, AuthReason reason) {
+    private void settle(AuthCallback callback, LoginThrottles.Reservation attempt, AuthReason outcome) {
+        LoginThrottles.Verdict verdict = throttles.settle(attempt, outcome, nanoClock.getAsLong());
+        complete(callback, verdict.reason(), verdict.retryAfterNanos());
+    }
+
+    private void complete(AuthCallback callback, AuthReason reason, long retryAfterNanos) {
         counters.attempt(reason);
-        callback.onAuthResult(reason.result(), reason);
+        callback.onAuthResult(reason.result(), reason, AuthAuditLog.seconds(retryAfterNanos));
     }
 
     /** Only a throwing callback fails the handle stage (the verification's own errors are handled in finish). */
@@ -346,18 +378,6 @@ public final class Authenticator implements AutoCloseable {
         void abandon() {
             inFlight.remove(key, verification);
             verification.result.completeExceptionally(new RejectedExecutionException("authenticator closed"));
-        }
-    }
-
-    /** Daemon threads named {@code tick-storm-auth-hash-N}, so a thread dump shows where hashing happens. */
-    private static final class HashThreadFactory implements ThreadFactory {
-        private final AtomicInteger next = new AtomicInteger(1);
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "tick-storm-auth-hash-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 }

@@ -7,19 +7,32 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds {@link CredentialStore} snapshots from the credentials file and the plain config user.
  *
- * <p>The plain user is hashed once, at the first load, with Argon2id at the cost of the file's first Argon2id entry
- * (or the defaults), so that it, file users and unknown users all cost the same to check and it can share the
- * verification cache. The decoy for unknown users mirrors the cost of the file's first entry (else the plain user's);
- * a reload only recomputes it when that cost changes, so a reload normally costs no hash at all.
+ * <p>Unknown users are checked against a decoy hash so that they cost what a configured user costs (no username
+ * enumeration by timing, issue 12 item 10). The decoy takes the dominant cost of the configured users: the algorithm
+ * and parameters most of them share (on a tie, the one met first in the file). A file whose users have different
+ * costs is reported at WARN when loaded, naming the users that differ from the decoy, since their logins can be told
+ * apart from an unknown user's by timing until they are rehashed at the dominant cost. The plain user is hashed once,
+ * at the first load, with the file's dominant algorithm and cost (or Argon2id defaults), so that it costs the same
+ * and can share the verification cache. A reload only recomputes the decoy when the dominant cost changes, so a
+ * reload normally costs no hash at all.
  */
 final class CredentialLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialLoader.class);
+    /** Users named in the mixed-cost warning at most (the count says how many more). */
+    private static final int MAX_NAMED_USERS = 10;
 
     private static final int DECOY_SECRET_BYTES = 32;
 
@@ -49,11 +62,7 @@ final class CredentialLoader {
         byte[] content = file.map(CredentialLoader::read).orElse(new byte[0]);
         Map<String, PasswordHash> fileUsers = parse(content);
         if (!plainUsername.isEmpty()) {
-            Argon2idHash template = fileUsers.values().stream()
-                    .filter(Argon2idHash.class::isInstance)
-                    .map(Argon2idHash.class::cast)
-                    .findFirst()
-                    .orElse(null);
+            PasswordHash template = dominant(fileUsers);
             plainHash = template != null
                     ? template.rehash(plainPassword, random)
                     : Argon2idHash.create(plainPassword, Argon2idHash.DEFAULT_MEMORY_KIB,
@@ -107,7 +116,10 @@ final class CredentialLoader {
             throw new CredentialsFileException("tick-storm.auth.username '" + plainUsername
                     + "' is also defined in credentials file " + file.map(Path::toString).orElse(""));
         }
-        PasswordHash template = users.isEmpty() ? null : users.values().iterator().next();
+        PasswordHash template = dominant(users);
+        if (template != null) {
+            reportMixedCosts(users, template);
+        }
         PasswordHash decoy;
         if (template == null) {
             decoy = previousDecoy != null ? previousDecoy : Argon2idHash.create(randomSecret(),
@@ -119,6 +131,43 @@ final class CredentialLoader {
             decoy = template.rehash(randomSecret(), random);
         }
         return new CredentialStore(users, decoy, sha256(content));
+    }
+
+    /** A hash with the cost most users share (the first met on a tie), or null without users. */
+    static PasswordHash dominant(Map<String, PasswordHash> users) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, PasswordHash> firstOfCost = new LinkedHashMap<>();
+        for (PasswordHash hash : users.values()) {
+            counts.merge(hash.cost(), 1, Integer::sum);
+            firstOfCost.putIfAbsent(hash.cost(), hash);
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            if (best == null || entry.getValue() > counts.get(best)) {
+                best = entry.getKey();
+            }
+        }
+        return best == null ? null : firstOfCost.get(best);
+    }
+
+    private static void reportMixedCosts(Map<String, PasswordHash> users, PasswordHash decoyTemplate) {
+        String decoyCost = decoyTemplate.cost();
+        List<String> different = new ArrayList<>();
+        for (Map.Entry<String, PasswordHash> user : users.entrySet()) {
+            if (!user.getValue().cost().equals(decoyCost)) {
+                different.add(user.getKey());
+            }
+        }
+        if (different.isEmpty()) {
+            return;
+        }
+        Map<String, Long> histogram = users.values().stream()
+                .collect(Collectors.groupingBy(PasswordHash::cost, LinkedHashMap::new, Collectors.counting()));
+        String named = String.join(", ", different.subList(0, Math.min(MAX_NAMED_USERS, different.size())))
+                + (different.size() > MAX_NAMED_USERS ? " and " + (different.size() - MAX_NAMED_USERS) + " more" : "");
+        LOG.warn("Credentials use {} different hash costs {}; unknown users are checked at the most common one, {}, so "
+                + "the login time of {} user(s) ({}) tells them apart from unknown users: rehash them at that cost "
+                + "(hash-password)", histogram.size(), histogram, decoyCost, different.size(), named);
     }
 
     private byte[] randomSecret() {

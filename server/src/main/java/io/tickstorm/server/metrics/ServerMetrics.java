@@ -91,7 +91,8 @@ public final class ServerMetrics {
         authFailures = Counter.build(AUTH_FAILURES, "Failed AUTH requests, by reason.")
                 .labelNames("reason").register(registry);
         authRateLimited = Counter.build(AUTH_RATE_LIMITED,
-                "AUTH requests refused with RATE_LIMITED because the source address exceeded its failed-login budget.")
+                "AUTH requests refused with RATE_LIMITED because the source address (or, from an address new to that "
+                        + "user, the account) exceeded its failed-login budget.")
                 .register(registry);
         Counter messagesReceived = Counter.build(MESSAGES_RECEIVED, "Frames received from clients, by type.")
                 .labelNames("type").register(registry);

@@ -18,8 +18,6 @@ import io.tickstorm.server.auth.AuthReason;
 import io.tickstorm.server.auth.AuthResult;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.metrics.ServerMetrics;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -118,18 +116,13 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
         verifying = true;
         username = request.getUsername();
-        authenticator.authenticate(request.getUsername(), request.getPassword(), throttleKey(ctx.channel()
-                .remoteAddress()), (result, reason) -> ctx.executor().execute(() -> onResult(ctx, result, reason)));
+        // The peer's InetAddress, not its string form: the throttle keys IPv6 peers by their /64.
+        authenticator.authenticate(request.getUsername(), request.getPassword(), ctx.channel().remoteAddress(),
+                (result, reason, retryAfterSeconds) -> ctx.executor().execute(
+                        () -> onResult(ctx, result, reason, retryAfterSeconds)));
     }
 
-    private static String throttleKey(SocketAddress remote) {
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(remote);
-    }
-
-    private void onResult(ChannelHandlerContext ctx, AuthResult result, AuthReason reason) {
+    private void onResult(ChannelHandlerContext ctx, AuthResult result, AuthReason reason, long retryAfterSeconds) {
         verifying = false;
         if (ctx.isRemoved() || !ctx.channel().isActive() || ConnectionState.of(ctx.channel()).closing()) {
             releasePending();
@@ -143,7 +136,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             case RATE_LIMITED -> {
                 metrics.authRateLimited();
-                fail(ctx, ErrorCode.RATE_LIMITED, "too many failed logins from this address; retry later", "");
+                // PROTOCOL.md §5.1: the details carry the seconds until the block ends.
+                fail(ctx, ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + retryAfterSeconds + " s",
+                        Long.toString(retryAfterSeconds));
             }
             case BUSY -> {
                 metrics.authFailed(reason.label());

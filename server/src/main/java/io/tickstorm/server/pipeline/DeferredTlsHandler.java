@@ -3,7 +3,9 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import io.tickstorm.server.tls.ReloadingSslContext;
+import io.tickstorm.server.tls.RenegotiationGuard;
 import io.tickstorm.server.tls.TlsHandshakeHandler;
 import io.tickstorm.server.tls.TlsHandshakeListener;
 
@@ -11,7 +13,8 @@ import io.tickstorm.server.tls.TlsHandshakeListener;
  * Puts TLS into the pipeline only once admission lets the connection through. An {@code SslHandler} added at
  * accept time would start its handshake and its handshake timeout at once, so a connection that admission holds
  * back (accept-rate guard) would be timed out for waiting, and a refused one would have cost an SSL engine. Per
- * channel; replaces itself with the SSL handler and the handshake reporter, then lets {@code channelActive} go on.
+ * channel; replaces itself with the SSL handler and the handshake reporter (preceded by a renegotiation guard when
+ * the provider would accept a client's renegotiation), then lets {@code channelActive} go on.
  */
 final class DeferredTlsHandler extends ChannelInboundHandlerAdapter {
 
@@ -26,7 +29,12 @@ final class DeferredTlsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, tls.newHandler(ctx.alloc()));
+        SslHandler ssl = tls.newHandler(ctx.alloc());
+        pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, ssl);
+        if (tls.clientRenegotiationPossible()) {
+            pipeline.addBefore(ServerChannelInitializer.TLS, ServerChannelInitializer.TLS_RENEGOTIATION_GUARD,
+                    new RenegotiationGuard(ssl.handshakeFuture()));
+        }
         pipeline.addAfter(ServerChannelInitializer.TLS, ServerChannelInitializer.TLS_HANDSHAKE,
                 new TlsHandshakeHandler(listener));
         pipeline.remove(this);

@@ -7,7 +7,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.tickstorm.protocol.codec.ProtocolException;
 import io.tickstorm.protocol.proto.ErrorCode;
+import io.tickstorm.server.logging.RateLimitedLogger;
 import java.io.IOException;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link ProtocolException}: its code, message and details (PROTOCOL.md §5.7);
  *   <li>I/O errors and TLS failures: the peer is gone or never spoke our protocol, so close without an ERROR;
- *   <li>anything else is a bug of ours: INTERNAL_ERROR, logged at WARN.
+ *   <li>anything else is a bug of ours, or the server out of memory: INTERNAL_ERROR, logged at WARN with its stack
+ *       trace, at most {@value #UNEXPECTED_LOGS_PER_INTERVAL} per {@value #UNEXPECTED_LOG_INTERVAL_SECONDS} s (one
+ *       failure tends to hit every connection at once: a direct-memory breach wrote 7,011 stack traces in 10 s).
  * </ul>
  *
  * Also releases anything that reached the end of the pipeline unhandled.
@@ -26,9 +30,13 @@ import org.slf4j.LoggerFactory;
 @Sharable
 public final class ErrorTailHandler extends ChannelInboundHandlerAdapter {
 
+    static final int UNEXPECTED_LOGS_PER_INTERVAL = 10;
+    static final long UNEXPECTED_LOG_INTERVAL_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(ErrorTailHandler.class);
 
     private final ErrorResponder responder;
+    private final RateLimitedLogger unexpected = new RateLimitedLogger(LOG, UNEXPECTED_LOGS_PER_INTERVAL,
+            Duration.ofSeconds(UNEXPECTED_LOG_INTERVAL_SECONDS));
 
     public ErrorTailHandler(ErrorResponder responder) {
         this.responder = responder;
@@ -45,7 +53,8 @@ public final class ErrorTailHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("Closing {} after transport failure: {}", ctx.channel().remoteAddress(), cause.toString());
             responder.closeQuietly(ctx.channel());
         } else {
-            LOG.warn("Unexpected failure on {}; closing with INTERNAL_ERROR", ctx.channel().remoteAddress(), cause);
+            unexpected.warn("Unexpected failure on {}; closing with INTERNAL_ERROR", ctx.channel().remoteAddress(),
+                    cause);
             responder.fatal(ctx.channel(), ErrorCode.INTERNAL_ERROR, "internal server error", "");
         }
     }

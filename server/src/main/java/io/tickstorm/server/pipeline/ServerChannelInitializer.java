@@ -24,7 +24,8 @@ import java.util.Map;
  *  socket
  *    traffic         bytes in/out (next to the socket: encrypted bytes with TLS)
  *    admission       IP lists, connection caps, accept rate: refuses before TLS costs anything
- *    tls             SslHandler (when enabled, installed once admitted) + tls-handshake (outcome, metrics)
+ *    tls             SslHandler (when enabled, installed once admitted) + tls-handshake (outcome, metrics);
+ *                    with the JDK provider and TLS 1.2, tls-renegotiation-guard goes before it
  *    frame-decoder   magic, version, length, CRC, type
  *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
  *    messages        frame counts by type
@@ -39,6 +40,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     public static final String ADMISSION = "admission";
     public static final String TLS_PENDING = "tls-pending";
     public static final String TLS = "tls";
+    public static final String TLS_RENEGOTIATION_GUARD = "tls-renegotiation-guard";
     public static final String TLS_HANDSHAKE = "tls-handshake";
     public static final String FRAME_DECODER = "frame-decoder";
     public static final String FRAME_ENCODER = "frame-encoder";

@@ -106,6 +106,14 @@ public final class ReloadingSslContext implements AutoCloseable {
         return factory.provider();
     }
 
+    /**
+     * Whether clients could renegotiate: only the JDK provider with TLS 1.2 allowed (BoringSSL refuses renegotiation
+     * and TLS 1.3 has none). The pipeline then puts a {@link RenegotiationGuard} in front of the SSL handler.
+     */
+    public boolean clientRenegotiationPossible() {
+        return factory.provider() == SslProvider.JDK && config.minVersion() == TlsConfig.MinVersion.TLS_1_2;
+    }
+
     /** The generated self-signed certificate, when no certificate files are configured. */
     public Optional<GeneratedCertificate> generatedCertificate() {
         return generated;

@@ -9,6 +9,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the server {@link SslContext} from a {@link TlsConfig}, a {@link ServerIdentity} and the client CA bundle.
@@ -19,6 +21,8 @@ import javax.net.ssl.SSLException;
  * ({@code jdk.tls.server.enableSessionTicketExtension}), so a reconnecting TLS 1.3 client resumes with either.
  */
 public final class ServerSslContextFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSslContextFactory.class);
 
     private final TlsConfig config;
     private final SslProvider provider;
@@ -77,7 +81,17 @@ public final class ServerSslContextFactory {
     private static SslProvider resolve(TlsConfig.Provider wanted) {
         return switch (wanted) {
             case JDK -> SslProvider.JDK;
-            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case AUTO -> {
+                if (OpenSsl.isAvailable()) {
+                    yield SslProvider.OPENSSL;
+                }
+                // The jar ships BoringSSL for linux x86_64 and aarch_64; anything else falls back, and says so.
+                LOG.warn("BoringSSL does not load on {}/{} ({}): TLS uses the JDK provider (slower handshakes); set "
+                        + "{}.provider to jdk to silence this, or to openssl to refuse to start without BoringSSL",
+                        System.getProperty("os.name"), System.getProperty("os.arch"), OpenSsl.unavailabilityCause(),
+                        TlsConfig.PATH);
+                yield SslProvider.JDK;
+            }
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
                     throw new IllegalStateException(TlsConfig.PATH + ".provider is openssl but BoringSSL does not "

@@ -132,6 +132,7 @@ class AdmissionHandlerTest {
         assertFalse(connect(control, "2001:db9::1", new Downstream()).isOpen());
 
         assertEquals(Map.of(RefusalReason.BLOCKLIST, 2, RefusalReason.NOT_ALLOWLISTED, 2), counted);
+        assertEquals(List.of(), responses, "refused by policy: closed without a word, the responder is not asked");
         assertEquals(2, control.activeConnections());
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Records what one logback logger (and its children) logs while open; detaches on close. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -21,12 +21,12 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Starts recording {@code loggerName} ({@code org.slf4j.Logger.ROOT_LOGGER_NAME} for everything). */
-    static LogCapture on(String loggerName) {
+    public static LogCapture on(String loggerName) {
         return new LogCapture(loggerName);
     }
 
     /** A copy of the events so far; safe while other threads log (appends hold the appender's lock). */
-    List<ILoggingEvent> events() {
+    public List<ILoggingEvent> events() {
         synchronized (appender) {
             return new ArrayList<>(appender.list);
         }

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** An {@link EmbeddedChannel} whose peer is a chosen address; registered (and so activated) once the address is set. */
-final class PeerChannel extends EmbeddedChannel {
+public final class PeerChannel extends EmbeddedChannel {
 
     private final InetSocketAddress peer;
 
@@ -15,7 +15,7 @@ final class PeerChannel extends EmbeddedChannel {
         this.peer = peer;
     }
 
-    static PeerChannel connect(String address, ChannelHandler... handlers) {
+    public static PeerChannel connect(String address, ChannelHandler... handlers) {
         PeerChannel ch = new PeerChannel(new InetSocketAddress(literal(address), 40000), handlers);
         try {
             ch.register();

@@ -28,6 +28,8 @@ class AuthConfigTest {
         assertEquals(TimeUnit.SECONDS.toNanos(10), config.timeoutNanos());
         assertEquals(Optional.empty(), config.credentialsFile());
         assertEquals(5, config.maxAttempts());
+        assertEquals(20, config.accountMaxAttempts());
+        assertEquals(TimeUnit.DAYS.toNanos(7), config.knownSourceTtlNanos());
         assertEquals(TimeUnit.MINUTES.toNanos(1), config.rateLimitWindowNanos());
         assertEquals(TimeUnit.MINUTES.toNanos(5), config.blockDurationNanos());
         assertEquals(TimeUnit.MINUTES.toNanos(10), config.cacheTtlNanos());
@@ -41,11 +43,14 @@ class AuthConfigTest {
     void readsOverridesWithBareMillisecondsAndUnits() {
         AuthConfig config = AuthConfig.from(withReference("tick-storm.auth { timeout = 2500, "
                 + "credentials-file = \"/run/secrets/users\", username = u, password = p, max-attempts = 3, "
-                + "rate-limit-window = 30s, block-duration = 2m, cache-ttl = 0, hash-threads = 2 }"));
+                + "rate-limit-window = 30s, block-duration = 2m, cache-ttl = 0, hash-threads = 2, "
+                + "account-max-attempts = 50, known-source-ttl = 0 }"));
 
         assertEquals(TimeUnit.MILLISECONDS.toNanos(2500), config.timeoutNanos());
         assertEquals(Optional.of(Path.of("/run/secrets/users")), config.credentialsFile());
         assertEquals(3, config.maxAttempts());
+        assertEquals(50, config.accountMaxAttempts());
+        assertEquals(0, config.knownSourceTtlNanos());
         assertEquals(TimeUnit.SECONDS.toNanos(30), config.rateLimitWindowNanos());
         assertEquals(TimeUnit.MINUTES.toNanos(2), config.blockDurationNanos());
         assertEquals(0, config.cacheTtlNanos());
@@ -56,6 +61,8 @@ class AuthConfigTest {
     @Test
     void rejectsInvalidValuesNamingTheKey() {
         assertKey("max-attempts = 0", "tick-storm.auth.max-attempts");
+        assertKey("account-max-attempts = 0", "tick-storm.auth.account-max-attempts");
+        assertKey("known-source-ttl = -1s", "tick-storm.auth.known-source-ttl");
         assertKey("rate-limit-window = 0", "tick-storm.auth.rate-limit-window");
         assertKey("block-duration = 0", "tick-storm.auth.block-duration");
         assertKey("timeout = 0", "tick-storm.auth.timeout");

@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.tickstorm.server.admission.LogCapture;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -301,7 +306,7 @@ class AuthenticatorTest {
         for (int i = 0; i < 8; i++) {
             Recorder recorder = new Recorder();
             attempts.add(recorder);
-            auth.authenticate("u", "p" + i, "client" + i, recorder);
+            auth.authenticate("u", "p" + i, address("10.0.0." + i), recorder);
         }
 
         hash.awaitStarted(2);
@@ -339,13 +344,13 @@ class AuthenticatorTest {
         BlockingHash hash = new BlockingHash();
         Authenticator auth = withStore(config(Optional.empty(), "", "", 100, 0, 1, 10), hash);
         Recorder first = new Recorder();
-        auth.authenticate("u", "same", "a", first);
+        auth.authenticate("u", "same", address("10.0.1.1"), first);
         hash.awaitStarted(1);
         List<Recorder> storm = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             Recorder recorder = new Recorder();
             storm.add(recorder);
-            auth.authenticate("u", "same", "b" + i, recorder);
+            auth.authenticate("u", "same", address("10.0.2." + i), recorder);
         }
 
         hash.release();
@@ -391,6 +396,204 @@ class AuthenticatorTest {
         assertEquals(0, auth.trackedSources());
     }
 
+    @Test
+    void concurrentAttemptsBeyondTheBudgetAreRefusedUncheckedWhileChecksAreInFlight() {
+        GateHash hash = new GateHash("right");
+        Authenticator auth = withStore(config(Optional.empty(), "", "", 3, 0, 1, 100), hash);
+        List<Recorder> burst = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Recorder recorder = new Recorder();
+            burst.add(recorder);
+            auth.authenticate("u", "guess" + i, CLIENT, recorder);
+        }
+        Recorder right = new Recorder();
+        auth.authenticate("u", "right", CLIENT, right);
+
+        assertEquals(47, burst.stream().filter(r -> r.result.isDone()).count(), "answered at once, unchecked");
+        assertEquals(AuthReason.RATE_LIMITED, right.await(), "three checks in flight hold the whole budget");
+        assertEquals(10, right.retryAfterSeconds, "they end within the auth timeout");
+        hash.permits.release(100);
+        for (Recorder recorder : burst) {
+            recorder.await();
+        }
+        assertEquals(3, burst.stream().filter(r -> r.await() == AuthReason.BAD_PASSWORD).count());
+        assertEquals(3, hash.checked.size());
+        assertEquals(3, auth.counters().slowVerifications());
+
+        clock.addAndGet(100 * SECOND);
+        Recorder blocked = new Recorder();
+        auth.authenticate("u", "right", CLIENT, blocked);
+        assertEquals(AuthReason.RATE_LIMITED, blocked.await());
+        assertEquals(200, blocked.retryAfterSeconds, "the ERROR 12 details: seconds left in the block");
+        assertEquals(3, hash.checked.size());
+    }
+
+    @Test
+    void aReconnectStormOfIdenticalCredentialsFromOneAddressSharesOneCheckAndOneReservation() {
+        GateHash hash = new GateHash("right");
+        Authenticator auth = withStore(config(Optional.empty(), "", "", 3, 0, 1, 100), hash);
+        List<Recorder> storm = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Recorder recorder = new Recorder();
+            storm.add(recorder);
+            auth.authenticate("u", "right", CLIENT, recorder);
+        }
+        hash.permits.release(10);
+
+        for (Recorder recorder : storm) {
+            assertEquals(AuthReason.VERIFIED, recorder.await());
+        }
+        assertEquals(List.of("right"), hash.checked);
+    }
+
+    @Test
+    void overloadAnswersCountAgainstTheSourceUnlessItIsKnownForTheUser() {
+        GateHash hash = new GateHash("right");
+        Authenticator auth = withStore(config(Optional.empty(), "", "", 3, 0, 1, 1), hash);
+        InetAddress known = address("10.7.0.1");
+        InetAddress other = address("10.7.0.2");
+        Recorder login = new Recorder();
+        auth.authenticate("u", "right", known, login);
+        hash.permits.release();
+        assertEquals(AuthReason.VERIFIED, login.await());
+        Recorder running = new Recorder();
+        auth.authenticate("u", "g1", other, running);
+        hash.awaitStarted(2);
+        Recorder queued = new Recorder();
+        auth.authenticate("u", "g2", other, queued);
+        Recorder queuedKnown = new Recorder();
+        auth.authenticate("u", "k0", known, queuedKnown);
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(AuthReason.BUSY, attempt(auth, "u", "flood" + i), "normal lane full");
+        }
+        assertEquals(AuthReason.RATE_LIMITED, attempt(auth, "u", "flood"), "three overload answers used the budget");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(AuthReason.BUSY, attempt(auth, "u", "k" + i, known), "priority lane full, nothing counted");
+        }
+
+        hash.permits.release(10);
+        assertEquals(AuthReason.BAD_PASSWORD, running.await());
+        assertEquals(AuthReason.BAD_PASSWORD, queued.await());
+        assertEquals(AuthReason.BAD_PASSWORD, queuedKnown.await());
+    }
+
+    @Test
+    void verificationsForSourcesThatLoggedTheUserInAreServedFirst() {
+        GateHash hash = new GateHash("right");
+        Authenticator auth = withStore(config(Optional.empty(), "", "", 100, 0, 1, 100), hash);
+        InetAddress known = address("10.7.0.1");
+        Recorder login = new Recorder();
+        auth.authenticate("u", "right", known, login);
+        hash.permits.release();
+        assertEquals(AuthReason.VERIFIED, login.await());
+
+        Recorder running = new Recorder();
+        auth.authenticate("u", "s0", CLIENT, running);
+        hash.awaitStarted(2);
+        List<Recorder> strangers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Recorder recorder = new Recorder();
+            strangers.add(recorder);
+            auth.authenticate("u", "s" + i, address("10.8.0." + i), recorder);
+        }
+        Recorder returning = new Recorder();
+        auth.authenticate("u", "right", known, returning);
+        hash.permits.release(10);
+
+        assertEquals(AuthReason.VERIFIED, returning.await());
+        strangers.forEach(Recorder::await);
+        assertEquals(List.of("right", "s0", "right", "s1", "s2", "s3"), hash.checked);
+    }
+
+    @Test
+    void accountBudgetStopsStrangersButNotAddressesThatLoggedTheUserIn() throws IOException {
+        write(line("alice", argon("alice-pw")));
+        Authenticator auth = fromConfig(config(Optional.of(dir.resolve("users")), "", "", 5, 3, 0, 1, 100));
+        InetAddress home = address("10.7.0.1");
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "alice", "alice-pw", home));
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(AuthReason.BAD_PASSWORD, attempt(auth, "alice", "guess" + i, address("10.8.0." + i)));
+        }
+        Recorder stranger = new Recorder();
+        auth.authenticate("alice", "alice-pw", address("10.8.1.1"), stranger);
+        assertEquals(AuthReason.ACCOUNT_RATE_LIMITED, stranger.await(), "even the right password, unchecked");
+        assertEquals(300, stranger.retryAfterSeconds);
+        long hashes = auth.counters().slowVerifications();
+
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "alice", "alice-pw", home), "its usual address still works");
+        assertEquals(AuthReason.BAD_PASSWORD, attempt(auth, "alice", "typo", home));
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "alice", "alice-pw", home));
+        assertEquals(hashes + 3, auth.counters().slowVerifications());
+
+        clock.addAndGet(300 * SECOND);
+        assertEquals(AuthReason.VERIFIED, attempt(auth, "alice", "alice-pw", address("10.8.1.1")));
+    }
+
+    @Test
+    void accountBudgetTreatsUnknownUsersLikeKnownOnes() throws IOException {
+        write(line("alice", argon("alice-pw")));
+        Authenticator auth = fromConfig(config(Optional.of(dir.resolve("users")), "", "", 5, 2, 0, 1, 100));
+        for (String user : List.of("alice", "mallory")) {
+            assertEquals(AuthResult.INVALID_CREDENTIALS, attempt(auth, user, "g1", address("10.8.0.1")).result());
+            assertEquals(AuthResult.INVALID_CREDENTIALS, attempt(auth, user, "g2", address("10.8.0.2")).result());
+            assertEquals(AuthReason.ACCOUNT_RATE_LIMITED, attempt(auth, user, "g3", address("10.8.0.3")), user);
+        }
+    }
+
+    @Test
+    void throttlesAChannelPeerByItsAddressAndIpv6PeersByTheirSlash64() throws IOException {
+        Authenticator auth = fromFile(2, 0, line("alice", argon("alice-pw")));
+        Recorder first = new Recorder();
+        auth.authenticate("alice", "g1", new InetSocketAddress(address("2001:db8:1:2::1"), 40001), first);
+        Recorder second = new Recorder();
+        auth.authenticate("alice", "g2", new InetSocketAddress(address("2001:db8:1:2::2"), 40002), second);
+        first.await();
+        second.await();
+
+        Recorder sameSlash64 = new Recorder();
+        auth.authenticate("alice", "alice-pw", new InetSocketAddress(address("2001:db8:1:2::3"), 40003), sameSlash64);
+        assertEquals(AuthReason.RATE_LIMITED, sameSlash64.await());
+        Recorder otherSlash64 = new Recorder();
+        auth.authenticate("alice", "alice-pw", new InetSocketAddress(address("2001:db8:1:3::3"), 40004), otherSlash64);
+        assertEquals(AuthReason.VERIFIED, otherSlash64.await());
+    }
+
+    @Test
+    void failedLoginsAndBlocksAreAuditedWithUserAndAddressButNeverThePassword() throws IOException {
+        Authenticator auth = fromFile(2, 0, line("alice", argon("alice-pw")));
+        try (LogCapture log = LogCapture.on(AuthAuditLog.class.getName())) {
+            attempt(auth, "alice", "hunter2-guess");
+            attempt(auth, "mallory\nFAKE ENTRY", "s3cret-guess");
+
+            List<String> warnings = log.events().stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertTrue(warnings.contains("Failed login: user=alice from 10.1.2.3 (bad_password)"), warnings::toString);
+            assertTrue(warnings.contains("Failed login: user=mallory?FAKE ENTRY from 10.1.2.3 (unknown_user)"),
+                    warnings::toString);
+            assertTrue(warnings.contains("Logins from 10.1.2.3 blocked for 300 s after 2 failed logins"),
+                    warnings::toString);
+            assertTrue(log.events().stream().noneMatch(e -> e.getFormattedMessage().contains("hunter2")
+                    || e.getFormattedMessage().contains("s3cret")), "no password in any line");
+        }
+    }
+
+    @Test
+    void aWaveOfFailedLoginsWritesAFewLinesNotOnePerFailure() throws IOException {
+        Authenticator auth = fromFile(1000, 0, line("alice", argon("alice-pw")));
+        try (LogCapture log = LogCapture.on(AuthAuditLog.class.getName())) {
+            long startNanos = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                attempt(auth, "mallory", "guess" + i, address("10.9." + (i / 250) + "." + (i % 250)));
+            }
+            long tenSecondWindows = (System.nanoTime() - startNanos) / (10 * SECOND) + 1;
+
+            long lines = log.events().stream().filter(e -> e.getLevel() == Level.WARN).count();
+            assertTrue(lines >= 10 && lines <= 10 * tenSecondWindows, lines + " lines");
+        }
+    }
+
     // --- fixtures -------------------------------------------------------------------------------------------------
 
     private static String argon(String password) {
@@ -429,8 +632,13 @@ class AuthenticatorTest {
 
     static AuthConfig config(Optional<Path> file, String user, String password, int maxAttempts, int cacheEntries,
             int hashThreads, int hashQueue) {
-        return new AuthConfig(10 * SECOND, file, user, password, maxAttempts, 60 * SECOND, 300 * SECOND,
-                600 * SECOND, cacheEntries, hashThreads, hashQueue);
+        return config(file, user, password, maxAttempts, 1000, cacheEntries, hashThreads, hashQueue);
+    }
+
+    static AuthConfig config(Optional<Path> file, String user, String password, int maxAttempts,
+            int accountMaxAttempts, int cacheEntries, int hashThreads, int hashQueue) {
+        return new AuthConfig(10 * SECOND, file, user, password, maxAttempts, accountMaxAttempts, 86_400 * SECOND,
+                60 * SECOND, 300 * SECOND, 600 * SECOND, cacheEntries, hashThreads, hashQueue);
     }
 
     private static AuthReason attempt(Authenticator auth, String user, String password) {
@@ -456,10 +664,13 @@ class AuthenticatorTest {
         final CompletableFuture<AuthReason> result = new CompletableFuture<>();
         final AtomicInteger calls = new AtomicInteger();
         volatile String thread;
+        volatile long retryAfterSeconds;
 
         @Override
-        public void onAuthResult(AuthResult authResult, AuthReason reason) {
+        public void onAuthResult(AuthResult authResult, AuthReason reason, long retryAfterSeconds) {
             assertEquals(reason.result(), authResult);
+            assertEquals(authResult == AuthResult.RATE_LIMITED, retryAfterSeconds > 0, "retry seconds iff refused");
+            this.retryAfterSeconds = retryAfterSeconds;
             thread = Thread.currentThread().getName();
             calls.incrementAndGet();
             result.complete(reason);
@@ -524,6 +735,61 @@ class AuthenticatorTest {
         @Override
         public String cost() {
             return "blocking";
+        }
+    }
+    /**
+     * A hash that matches one password and checks each candidate only when the test grants a permit, recording the
+     * order in which it checked them.
+     */
+    static final class GateHash implements PasswordHash {
+        final String correct;
+        final Semaphore permits = new Semaphore(0);
+        final Semaphore started = new Semaphore(0);
+        final List<String> checked = Collections.synchronizedList(new ArrayList<>());
+
+        GateHash(String correct) {
+            this.correct = correct;
+        }
+
+        @Override
+        public boolean matches(byte[] passwordUtf8) {
+            started.release();
+            try {
+                if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("test never granted the check");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            String password = new String(passwordUtf8, StandardCharsets.UTF_8);
+            checked.add(password);
+            return password.equals(correct);
+        }
+
+        void awaitStarted(int count) {
+            try {
+                assertTrue(started.tryAcquire(count, 30, TimeUnit.SECONDS));
+                started.release(count);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public PasswordHash rehash(byte[] passwordUtf8, SecureRandom random) {
+            return this;
+        }
+
+        @Override
+        public String encoded() {
+            return "gate";
+        }
+
+        @Override
+        public String cost() {
+            return "gate";
         }
     }
 }

@@ -334,7 +334,8 @@ class SessionProtocolIT {
             }
             try (RawClient client = RawClient.connect(limited.tickAddress())) {
                 client.auth(TestServers.USER, TestServers.PASSWORD);
-                client.expectErrorThenClose(ErrorCode.RATE_LIMITED);
+                long secondsLeft = Long.parseLong(client.expectErrorThenClose(ErrorCode.RATE_LIMITED).getDetails());
+                assertTrue(secondsLeft > 3500 && secondsLeft <= 3600, "details: seconds left in the block");
             }
         }
     }

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
 class TlsHandshakeHandlerTest {
@@ -43,6 +46,21 @@ class TlsHandshakeHandlerTest {
         assertNull(channel.pipeline().get(TlsHandshakeHandler.class));
         assertSame(failure, eventsSeenAfter.get(0));
         assertFalse(channel.finish());
+    }
+
+    @Test
+    void tellsRejectedClientCertificatesFromOtherFailures() {
+        SSLHandshakeException untrusted = new SSLHandshakeException("General OpenSslEngine problem");
+        untrusted.initCause(new CertificateException("unable to find valid certification path"));
+        assertTrue(TlsHandshakeHandler.clientCertificateRejected(untrusted));
+        assertTrue(TlsHandshakeHandler.clientCertificateRejected(
+                new SSLHandshakeException("Empty client certificate chain")));
+        assertTrue(TlsHandshakeHandler.clientCertificateRejected(new SSLHandshakeException(
+                "error:100000c0:SSL routines:OPENSSL_internal:PEER_DID_NOT_RETURN_A_CERTIFICATE")));
+
+        assertFalse(TlsHandshakeHandler.clientCertificateRejected(
+                new SSLHandshakeException("Received fatal alert: bad_certificate")), "the client refused ours");
+        assertFalse(TlsHandshakeHandler.clientCertificateRejected(new SslHandshakeTimeoutException("timed out")));
     }
 
     @Test
