@@ -1,5 +1,7 @@
 package io.tickstorm.server.feed;
 
+import io.tickstorm.server.logging.RateLimitedLogger;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ public final class MarketState implements TickSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarketState.class);
     private static final long NANOS_PER_MS = 1_000_000L;
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
     private final SymbolUniverse universe;
     private final BarHistory history;
@@ -35,11 +37,12 @@ public final class MarketState implements TickSink {
     private final TickBlock block;
     private final FeedCounters counters = new FeedCounters();
 
+    private final RateLimitedLogger failureLog = new RateLimitedLogger(LOG, 1, WARN_INTERVAL);
+    private final RateLimitedLogger beyondLog = new RateLimitedLogger(LOG, 1, WARN_INTERVAL);
+
     private boolean delivering = true;
     private volatile long listenerFailures;
-    private long nextFailureLogNanos;
     private long beyondHorizon;
-    private long nextBeyondLogNanos;
 
     /**
      * @param view the universe, history and latest ticks this state writes
@@ -65,8 +68,6 @@ public final class MarketState implements TickSink {
         this.minutes = new BarAccumulator(BarMode.MINUTE, universe.capacity(), slots(BarMode.MINUTE, spanMs),
                 openFrom(BarMode.MINUTE, startMs));
         this.block = new TickBlock(blockCapacity);
-        this.nextFailureLogNanos = System.nanoTime();
-        this.nextBeyondLogNanos = nextFailureLogNanos;
     }
 
     /**
@@ -121,12 +122,8 @@ public final class MarketState implements TickSink {
     private boolean counted(int outcome) {
         if (outcome == BarAccumulator.BEYOND) {
             beyondHorizon++;
-            long now = System.nanoTime();
-            if (now - nextBeyondLogNanos >= 0) {
-                nextBeyondLogNanos = now + WARN_INTERVAL_NANOS;
-                LOG.warn("{} ticks so far were stamped too far ahead of the source's position to be kept for their "
-                        + "bars; they were served on REALTIME and counted as late", beyondHorizon);
-            }
+            beyondLog.warn("{} ticks so far were stamped too far ahead of the source's position to be kept for their "
+                    + "bars; they were served on REALTIME and counted as late", beyondHorizon);
         }
         return outcome == BarAccumulator.ADDED;
     }
@@ -226,10 +223,7 @@ public final class MarketState implements TickSink {
 
     private void listenerFailed(String callback, RuntimeException e) {
         listenerFailures++;
-        long now = System.nanoTime();
-        if (now - nextFailureLogNanos >= 0) {
-            nextFailureLogNanos = now + WARN_INTERVAL_NANOS;
-            LOG.error("Feed listener {} failed ({} failures so far); the feed goes on", callback, listenerFailures, e);
-        }
+        failureLog.error("Feed listener {} failed ({} failures so far); the feed goes on", callback, listenerFailures,
+                e);
     }
 }

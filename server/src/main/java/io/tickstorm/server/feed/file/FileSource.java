@@ -4,9 +4,11 @@ import io.tickstorm.server.feed.FeedConfig;
 import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.feed.TickSink;
 import io.tickstorm.server.feed.TickSource;
+import io.tickstorm.server.logging.RateLimitedLogger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +35,19 @@ import org.slf4j.LoggerFactory;
  * the file: the market is then quiet, and bars go on closing with volume 0), but never past the wall clock while
  * pacing. While the reading thread is behind, the position waits for it: bars wait, they are never skipped.
  *
- * <p>Bad lines are counted by reason and skipped; the first {@value #LOGGED_LINES} are logged with their line
- * number, then one summary every 10 s at most. Feed thread only, except {@link #close()}.
+ * <p>Bad and late lines are counted by reason; the first {@value #LOGGED_LINES} are logged with their line number,
+ * then at most as many every 10 s, each saying how many were held back. Feed thread only, except {@link #close()}.
  */
 public final class FileSource implements TickSource {
 
-    /** Lines logged one by one before the log is rate-limited. */
+    /** Skipped lines logged one by one per {@link #SUMMARY_INTERVAL}; the next says how many were held back. */
     static final int LOGGED_LINES = 10;
+    static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(10);
     /** Lines handled per poll at most, so that the feed thread closes bars in between. */
     static final int MAX_LINES_PER_POLL = 1 << 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
     private static final long NANOS_PER_MS = 1_000_000L;
-    private static final long SUMMARY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String description;
     private final TickLineReader reader;
@@ -78,10 +80,7 @@ public final class FileSource implements TickSource {
     /** Lines this poll may still handle, good or bad. */
     private int lineBudget;
 
-    // Logging of skipped lines (feed thread).
-    private long loggedLines;
-    private long unloggedLines;
-    private long nextSummaryNanos;
+    private final RateLimitedLogger skippedLog = new RateLimitedLogger(LOG, LOGGED_LINES, SUMMARY_INTERVAL);
 
     private FileSource(String description, TickLineReader reader, TickFileFormat format, TickLineParser parser,
                        boolean stdin, double speed, long latenessNanos) {
@@ -281,22 +280,8 @@ public final class FileSource implements TickSource {
     }
 
     private void logSkipped(String why) {
-        long lineNumber = chunk == null ? -1 : chunk.lineNumber();
-        if (loggedLines < LOGGED_LINES) {
-            loggedLines++;
-            LOG.warn("Feed file {} line {}: {}, skipped{}", reader.name(), lineNumber, why,
-                    loggedLines == LOGGED_LINES ? " (further lines are summarised every 10 s)" : "");
-            nextSummaryNanos = System.nanoTime() + SUMMARY_INTERVAL_NANOS;
-            return;
-        }
-        unloggedLines++;
-        long now = System.nanoTime();
-        if (now - nextSummaryNanos >= 0) {
-            LOG.warn("Feed file {}: {} more lines skipped or late, the last at line {} ({}); see "
-                    + "tick_storm_feed_ticks_total", reader.name(), unloggedLines, lineNumber, why);
-            unloggedLines = 0;
-            nextSummaryNanos = now + SUMMARY_INTERVAL_NANOS;
-        }
+        skippedLog.warn("Feed file {} line {}: {}, skipped", reader.name(), chunk == null ? -1 : chunk.lineNumber(),
+                why);
     }
 
     @Override
