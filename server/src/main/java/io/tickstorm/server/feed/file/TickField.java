@@ -85,11 +85,21 @@ enum TickField {
             return null;
         }
         for (TickField field : BY_KEY_LENGTH[length]) {
-            if (Arrays.equals(buf, offset, offset + length, field.key, 0, length)) {
+            if (field.keyEquals(buf, offset)) {
                 return field;
             }
         }
         return null;
+    }
+
+    /** A plain loop: keys are at most 12 bytes, shorter than what a vectorized comparison pays off for. */
+    private boolean keyEquals(byte[] buf, int offset) {
+        for (int i = 0; i < key.length; i++) {
+            if (buf[offset + i] != key[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The field with this name, or null. */
