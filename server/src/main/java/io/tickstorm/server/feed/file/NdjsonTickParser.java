@@ -79,9 +79,7 @@ public final class NdjsonTickParser implements TickLineParser {
         this.pos = offset;
         this.limit = offset + length;
         out.clear();
-        MalformedReason reason = parseObject(out);
-        this.buf = null; // do not keep a chunk reachable from here after it is released
-        return reason;
+        return parseObject(out);
     }
 
     private MalformedReason parseObject(TickRecord out) {

@@ -2,6 +2,7 @@ package io.tickstorm.server.feed.file;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,6 +102,9 @@ public final class TickLineReader implements AutoCloseable {
     /**
      * A reader of the file at {@code path}, opened now so a bad path fails here: the message names the path and
      * says "no such file", "is a directory", "not readable" or "not in gzip format". Call {@link #start()} next.
+     * A path that is not a regular file (a named pipe, {@code /dev/stdin}) is read as it arrives, like
+     * {@link #ofStream} (unless gzipped: a gzip stream cannot tell whether more input is waiting); opening a named
+     * pipe waits for its writer.
      *
      * @param loop read the file again from the start at its end, forever
      * @param chunkBytes chunk size, also the longest line accepted ({@link #DEFAULT_CHUNK_BYTES})
@@ -110,7 +114,9 @@ public final class TickLineReader implements AutoCloseable {
     public static TickLineReader open(Path path, boolean loop, int chunkBytes, int chunkCount, Runnable wake)
             throws IOException {
         InputStream input = TickFileFormat.open(path);
-        return new TickLineReader(path.toString(), path, input, loop, false, chunkBytes, chunkCount, wake);
+        // A named pipe or /dev/stdin delivers as it arrives, like standard input.
+        boolean pipe = !Files.isRegularFile(path);
+        return new TickLineReader(path.toString(), path, input, loop, pipe, chunkBytes, chunkCount, wake);
     }
 
     /**
