@@ -227,9 +227,13 @@ public final class TickLineReader implements AutoCloseable {
             if (closed.get()) {
                 return; // the stream was closed under the read
             }
-            IOException error = e instanceof IOException io ? io : new IOException(e);
-            failure = error;
-            LOG.warn("Tick input {}: read failed, treating it as the end of the input: {}", name, e.toString());
+            if (e instanceof IOException io) {
+                failure = io;
+                LOG.warn("Tick input {}: read failed, treating it as the end of the input: {}", name, e.toString());
+            } else {
+                failure = new IOException(e); // a bug; still end the input so the feed thread is not left waiting
+                LOG.error("Tick input {}: reading failed, treating it as the end of the input", name, e);
+            }
             try {
                 // Deliver the whole lines read before the error, and the end.
                 if (chunk == null) {
