@@ -107,7 +107,8 @@ public final class TickLineReader implements AutoCloseable {
      * pipe waits for its writer.
      *
      * @param loop read the file again from the start at its end, forever
-     * @param chunkBytes chunk size, also the longest line accepted ({@link #DEFAULT_CHUNK_BYTES})
+     * @param chunkBytes chunk size ({@link #DEFAULT_CHUNK_BYTES}); a line of this many bytes or more, LF not
+     *     counted, is skipped as too long
      * @param chunkCount chunks in circulation ({@link #DEFAULT_CHUNK_COUNT})
      * @param wake called on the reading thread each time a chunk is ready; must not block or throw
      */
@@ -121,7 +122,8 @@ public final class TickLineReader implements AutoCloseable {
 
     /**
      * A reader of {@code input} (standard input), read as it arrives and never looped. The reader owns the stream:
-     * it is closed at its end and by {@link #close()}.
+     * it is closed at its end and by {@link #close()}. {@code chunkBytes}, {@code chunkCount} and {@code wake} are
+     * as for {@link #open}.
      *
      * @param name for logs, e.g. "stdin"
      */
