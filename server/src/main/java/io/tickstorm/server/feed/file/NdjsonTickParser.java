@@ -48,6 +48,17 @@ public final class NdjsonTickParser implements TickLineParser {
     private static final byte[] INFINITY = ascii("Infinity");
     private static final byte[] MINUS_INFINITY = ascii("-Infinity");
 
+    /** Bytes that end or escape a string, or may not appear in one. */
+    private static final boolean[] STRING_SPECIAL = new boolean[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_SPECIAL[c] = true;
+        }
+        STRING_SPECIAL['"'] = true;
+        STRING_SPECIAL['\\'] = true;
+    }
+
     /** What a field held: a value of its type, null, another type, or bad JSON. */
     private static final int VALUE_PRESENT = 0;
     private static final int VALUE_NULL = 1;
@@ -68,9 +79,7 @@ public final class NdjsonTickParser implements TickLineParser {
         this.pos = offset;
         this.limit = offset + length;
         out.clear();
-        MalformedReason reason = parseObject(out);
-        this.buf = null; // do not keep a chunk reachable from here after it is released
-        return reason;
+        return parseObject(out);
     }
 
     private MalformedReason parseObject(TickRecord out) {
@@ -321,6 +330,9 @@ public final class NdjsonTickParser implements TickLineParser {
         boolean escaped = false;
         for (int p = pos + 1; p < limit; p++) {
             int c = buf[p] & 0xFF;
+            if (!STRING_SPECIAL[c]) {
+                continue; // one test per ordinary byte
+            }
             if (c == '"') {
                 pos = p + 1;
                 stringEscaped = escaped;

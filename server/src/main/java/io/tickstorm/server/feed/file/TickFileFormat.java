@@ -1,6 +1,8 @@
 package io.tickstorm.server.feed.file;
 
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -73,7 +75,11 @@ public enum TickFileFormat {
         }
         InputStream raw;
         try {
-            raw = Files.newInputStream(path);
+            // A file channel's stream answers available() with size - position, which a pipe cannot seek: a named
+            // pipe or /dev/stdin gets a FileInputStream, whose available() asks the pipe.
+            raw = Files.isRegularFile(path) ? Files.newInputStream(path) : new FileInputStream(path.toFile());
+        } catch (FileNotFoundException e) {
+            throw new FileSystemException(name, null, e.getMessage());
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(name, null, "no such file"); // deleted since the check
         } catch (AccessDeniedException e) {

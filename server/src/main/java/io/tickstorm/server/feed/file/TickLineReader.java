@@ -2,6 +2,7 @@ package io.tickstorm.server.feed.file;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,21 +102,28 @@ public final class TickLineReader implements AutoCloseable {
     /**
      * A reader of the file at {@code path}, opened now so a bad path fails here: the message names the path and
      * says "no such file", "is a directory", "not readable" or "not in gzip format". Call {@link #start()} next.
+     * A path that is not a regular file (a named pipe, {@code /dev/stdin}) is read as it arrives, like
+     * {@link #ofStream} (unless gzipped: a gzip stream cannot tell whether more input is waiting); opening a named
+     * pipe waits for its writer.
      *
      * @param loop read the file again from the start at its end, forever
-     * @param chunkBytes chunk size, also the longest line accepted ({@link #DEFAULT_CHUNK_BYTES})
+     * @param chunkBytes chunk size ({@link #DEFAULT_CHUNK_BYTES}); a line of this many bytes or more, LF not
+     *     counted, is skipped as too long
      * @param chunkCount chunks in circulation ({@link #DEFAULT_CHUNK_COUNT})
      * @param wake called on the reading thread each time a chunk is ready; must not block or throw
      */
     public static TickLineReader open(Path path, boolean loop, int chunkBytes, int chunkCount, Runnable wake)
             throws IOException {
         InputStream input = TickFileFormat.open(path);
-        return new TickLineReader(path.toString(), path, input, loop, false, chunkBytes, chunkCount, wake);
+        // A named pipe or /dev/stdin delivers as it arrives, like standard input.
+        boolean pipe = !Files.isRegularFile(path);
+        return new TickLineReader(path.toString(), path, input, loop, pipe, chunkBytes, chunkCount, wake);
     }
 
     /**
      * A reader of {@code input} (standard input), read as it arrives and never looped. The reader owns the stream:
-     * it is closed at its end and by {@link #close()}.
+     * it is closed at its end and by {@link #close()}. {@code chunkBytes}, {@code chunkCount} and {@code wake} are
+     * as for {@link #open}.
      *
      * @param name for logs, e.g. "stdin"
      */
@@ -221,9 +229,13 @@ public final class TickLineReader implements AutoCloseable {
             if (closed.get()) {
                 return; // the stream was closed under the read
             }
-            IOException error = e instanceof IOException io ? io : new IOException(e);
-            failure = error;
-            LOG.warn("Tick input {}: read failed, treating it as the end of the input: {}", name, e.toString());
+            if (e instanceof IOException io) {
+                failure = io;
+                LOG.warn("Tick input {}: read failed, treating it as the end of the input: {}", name, e.toString());
+            } else {
+                failure = new IOException(e); // a bug; still end the input so the feed thread is not left waiting
+                LOG.error("Tick input {}: reading failed, treating it as the end of the input", name, e);
+            }
             try {
                 // Deliver the whole lines read before the error, and the end.
                 if (chunk == null) {

@@ -127,6 +127,9 @@ class NdjsonTickParserTest {
         assertEquals(0, record.askSize());
         assertNull(parse(aapl("\"bid_size\":300", "\"bid_size\":null")));
         assertEquals(0, record.bidSize());
+        // A key among the last 8 bytes of the array (keys are compared as words where the array allows).
+        assertNull(parse("{\"symbol\":\"A\",\"timestamp_ms\":5,\"price\":1,\"volume\":0,\"ask\":2,\"bid\":1}"));
+        assertEquals(1.0, record.bid());
     }
 
     @Test

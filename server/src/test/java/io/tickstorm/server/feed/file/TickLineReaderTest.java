@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -25,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -292,6 +296,28 @@ class TickLineReaderTest {
         assertTrue(chunk.endOfInput());
         assertEquals(List.of(new Seen(1, 5, "unterminated", false)), lines(reader, chunk));
         assertNull(reader.failure());
+    }
+
+    @Test
+    void readsANamedPipeAsItArrives() throws Exception {
+        Path fifo = dir.resolve("ticks.ndjson");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        // Opening either end of a pipe waits for the other: the writing end opens on another thread.
+        CompletableFuture<OutputStream> writing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileOutputStream(fifo.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        TickLineReader reader = open(fifo, false, TickLineReader.DEFAULT_CHUNK_BYTES, 2);
+        try (OutputStream out = writing.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            out.write("first\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertEquals(List.of("first"), texts(lines(reader, next(reader)))); // not waiting for a full MiB
+            out.write("second\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of("second"), texts(drain(reader)));
     }
 
     @Test
