@@ -270,6 +270,47 @@ export const CHECKS = {
         }
     },
 
+    /**
+     * 9090 serves /metrics and the probes: only the scraper's pods may reach it. An ingress rule that covers
+     * 9090 (it lists 9090 or the "metrics" port, or lists no port at all) must name its sources, and each
+     * source must be a pod selection (a non-empty podSelector, with or without a namespaceSelector) or an
+     * explicit address block: no rule may let anyone, or every pod of a namespace, reach the port. Kubelet
+     * probes come from the node, which NetworkPolicy does not govern on the common CNIs.
+     */
+    metricsIngress(m, fail) {
+        const pod = podOf(m);
+        if (!pod) return;
+        const labels = pod.template?.metadata?.labels;
+        const c = mainContainer(m);
+        const policies = all(m, "NetworkPolicy").filter((n) => matches(n.obj.spec?.podSelector, labels)
+            && (n.obj.spec?.policyTypes ?? ["Ingress"]).includes("Ingress"));
+        if (policies.length === 0) fail("no NetworkPolicy restricts ingress to the server pods");
+        const coversMetrics = (rule) => (rule.ports ?? []).length === 0 || rule.ports.some((p) => p.port === 9090
+            || p.port === "metrics" || containerPort(c, p.port)?.containerPort === 9090);
+        const empty = (selector) => !selector || (Object.keys(selector.matchLabels ?? {}).length === 0
+            && (selector.matchExpressions ?? []).length === 0);
+        for (const n of policies) {
+            for (const rule of n.obj.spec?.ingress ?? []) {
+                if (!coversMetrics(rule)) continue;
+                if ((rule.from ?? []).length === 0) {
+                    fail(`${id(n)}: an ingress rule lets anyone reach the metrics/health port 9090 (no "from")`);
+                    continue;
+                }
+                for (const peer of rule.from) {
+                    if (peer.ipBlock) {
+                        if (/\/0$/.test(peer.ipBlock.cidr ?? "")) {
+                            fail(`${id(n)}: ipBlock ${peer.ipBlock.cidr} lets anyone reach the metrics/health port 9090`);
+                        }
+                    } else if (empty(peer.podSelector)) {
+                        const ns = peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] ?? "a namespace";
+                        fail(`${id(n)}: every pod of ${ns} can reach the metrics/health port 9090; `
+                            + "select the Prometheus pods with a podSelector in the same peer");
+                    }
+                }
+            }
+        }
+    },
+
     environment(m, fail, ctx) {
         const known = ctx.settings.byEnv;
         const where = `the server's settings (${ctx.settings.sources.join(", ") || "no reference.conf found"})`;

@@ -42,6 +42,11 @@ function container(m) {
     return find(m, "Deployment").spec.template.spec.containers[0];
 }
 
+/** The ingress rule of the NetworkPolicy that opens the metrics/health port. */
+function metricsRule(m) {
+    return find(m, "NetworkPolicy").spec.ingress.find((r) => (r.ports ?? []).some((p) => p.port === 9090));
+}
+
 function assertFails(manifests, pattern, settings) {
     const failures = checkPolicies(manifests, context(manifests, settings));
     assert.ok(failures.some((f) => pattern.test(f)), `expected a failure matching ${pattern}, got:\n${failures.join("\n") || "(none)"}`);
@@ -71,6 +76,20 @@ const CASES = {
     }, /exposes the metrics\/health port 9090/],
     serviceMonitorOnUnknownPortIsRejected: [(m) => { find(m, "ServiceMonitor").spec.endpoints[0].port = "http"; },
         /endpoint port "http" is not a named port/],
+    metricsIngressFromAWholeNamespaceIsRejected: [(m) => {
+        delete metricsRule(m).from[0].podSelector;
+    }, /every pod of monitoring can reach the metrics\/health port 9090/],
+    metricsIngressFromEveryPodSelectorIsRejected: [(m) => { metricsRule(m).from[0].podSelector = {}; },
+        /every pod of monitoring can reach the metrics\/health port 9090/],
+    metricsIngressFromAnywhereIsRejected: [(m) => { delete metricsRule(m).from; },
+        /lets anyone reach the metrics\/health port 9090 \(no "from"\)/],
+    ingressRuleWithoutPortsIsRejected: [(m) => {
+        delete find(m, "NetworkPolicy").spec.ingress.find((r) => r.ports.some((p) => p.port === 8080)).ports;
+    }, /lets anyone reach the metrics\/health port 9090 \(no "from"\)/],
+    metricsIngressFromEveryAddressIsRejected: [(m) => { metricsRule(m).from = [{ ipBlock: { cidr: "0.0.0.0/0" } }]; },
+        /ipBlock 0\.0\.0\.0\/0 lets anyone reach the metrics\/health port 9090/],
+    missingNetworkPolicyIsRejected: [(m) => { m.docs = m.docs.filter((d) => d.obj.kind !== "NetworkPolicy"); },
+        /no NetworkPolicy restricts ingress to the server pods/],
     configMapKeyTheServerIgnoresIsRejected: [(m) => { find(m, "ConfigMap", "tick-storm-config").data.GOMAXPROCS = "2"; },
         /key GOMAXPROCS is not an env var the server reads/],
     deploymentEnvTheServerIgnoresIsRejected: [(m) => { container(m).env.push({ name: "STREAM_PASSWORD", value: "x" }); },

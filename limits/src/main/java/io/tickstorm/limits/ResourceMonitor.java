@@ -73,26 +73,47 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * The standard monitor for the server: heap after GC against the maximum heap, direct memory against the
-     * direct-memory budget, connections against the connection cap, and the descriptors <em>not</em> held by
-     * connections against the reserve kept for everything else ({@code open-file limit - connection cap}; unwatched
-     * when unlimited). Connections are already held to the cap, so the reserve is where a descriptor leak shows;
-     * watching all descriptors against the limit would declare a breach at 90 % of the limit, before the cap. The
+     * direct-memory budget, connections against the connection cap, and the descriptors held by neither the
+     * connections nor the metrics port against what the reserve keeps for everything else
+     * ({@code open-file limit - connection cap - metrics socket cap}; unwatched when unlimited). Connections are
+     * already held to the cap, and the metrics port to its own cap, so this remainder is where a descriptor leak
+     * shows; watching all descriptors against the limit would declare a breach at 90 % of the limit, before the cap,
+     * and counting the metrics port's sockets here would let idle HTTP clients close the tick port's admission. The
      * water marks are those of {@code limits.config()}.
+     *
+     * <pre>
+     *   open files = connections (&le; cap) + metrics sockets (&le; their cap) + the rest
+     *   watched    = the rest = open files - connections - min(metrics sockets, their cap)
+     *   limit      = open-file limit - connection cap - metrics socket cap   (at least 1)
+     * </pre>
      *
      * @param directMemoryUsed direct memory in use
      * @param connections      sockets held by connections, counted from {@code accept()} (so a connection storm
      *                         waiting for busy event loops is not mistaken for a leak)
+     * @param metricsSockets   sockets open on the metrics and health port, counted from {@code accept()}
+     * @param metricsSocketCap the most sockets the metrics port holds; it comes out of the descriptor reserve
      */
     public static ResourceMonitor forLimits(Limits limits, LongSupplier directMemoryUsed, LongSupplier connections,
+            LongSupplier metricsSockets, int metricsSocketCap, ResourceBreachListener listener) {
+        return forLimits(limits, JvmSamplers.openFileDescriptors(), directMemoryUsed, connections, metricsSockets,
+                metricsSocketCap, listener);
+    }
+
+    /** {@link #forLimits(Limits, LongSupplier, LongSupplier, LongSupplier, int, ResourceBreachListener)} with the
+     * process's descriptor count injected (tests). */
+    static ResourceMonitor forLimits(Limits limits, LongSupplier openFiles, LongSupplier directMemoryUsed,
+            LongSupplier connections, LongSupplier metricsSockets, int metricsSocketCap,
             ResourceBreachListener listener) {
-        LongSupplier openFiles = JvmSamplers.openFileDescriptors();
+        if (metricsSocketCap < 0) {
+            throw new IllegalArgumentException("metricsSocketCap must not be negative, was " + metricsSocketCap);
+        }
         long fileLimit = limits.openFilesLimit().orElse(0);
-        long reserve = fileLimit > 0 ? Math.max(1, fileLimit - limits.connectionCap()) : 0;
+        long reserve = fileLimit > 0 ? Math.max(1, fileLimit - limits.connectionCap() - metricsSocketCap) : 0;
         List<MonitoredResource> resources = new ArrayList<>();
         resources.add(new MonitoredResource(Resource.HEAP, JvmSamplers.heapUsedAfterGc(), limits.jvm().maxHeapBytes()));
         resources.add(new MonitoredResource(Resource.DIRECT_MEMORY, directMemoryUsed, limits.directMemoryBytes()));
-        resources.add(new MonitoredResource(Resource.OPEN_FILES,
-                () -> Math.max(0, openFiles.getAsLong() - connections.getAsLong()), reserve));
+        resources.add(new MonitoredResource(Resource.OPEN_FILES, () -> Math.max(0, openFiles.getAsLong()
+                - connections.getAsLong() - Math.min(metricsSockets.getAsLong(), metricsSocketCap)), reserve));
         resources.add(new MonitoredResource(Resource.CONNECTIONS, connections, limits.connectionCap()));
         return new ResourceMonitor(resources, limits.config().highWater(), limits.config().lowWater(), listener);
     }

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 
 class ResourceMonitorTest {
 
+    /** The metrics port's default socket cap ({@code tick-storm.metrics-http.max-connections}). */
+    private static final int METRICS_CAP = 64;
+
     private final AtomicLong heap = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final List<String> transitions = new ArrayList<>();
@@ -173,15 +176,43 @@ class ResourceMonitorTest {
         Limits limits = Limits.derive(CgroupLimits.NONE, OptionalLong.of(1000),
                 new JvmResources(1L << 30, 0, 2), LimitsConfig.from(
                         com.typesafe.config.ConfigFactory.defaultReference().resolve()), 0);
-        ResourceMonitor m = ResourceMonitor.forLimits(limits, () -> 0, connections::get, listener);
+        ResourceMonitor m = ResourceMonitor.forLimits(limits, () -> 0, connections::get, () -> 0, METRICS_CAP,
+                listener);
         connections.set(limits.connectionCap());
         m.sampleOnce();
-        assertEquals(1000 - limits.connectionCap(), m.limit(Resource.OPEN_FILES), "the reserve outside connections");
+        assertEquals(1000 - limits.connectionCap() - METRICS_CAP, m.limit(Resource.OPEN_FILES),
+                "the reserve outside connections and the metrics port");
         assertEquals(1L << 30, m.limit(Resource.HEAP));
         assertTrue(m.breachActive(Resource.CONNECTIONS));
         connections.set(0);
         m.sampleOnce();
         assertTrue(m.value(Resource.OPEN_FILES) > 0, "this process has open files outside connections");
+    }
+
+    @Test
+    void metricsPortSocketsUpToTheirCapAreNotCountedAgainstTheReserve() {
+        Limits limits = Limits.derive(CgroupLimits.NONE, OptionalLong.of(1000),
+                new JvmResources(1L << 30, 0, 2), LimitsConfig.from(
+                        com.typesafe.config.ConfigFactory.defaultReference().resolve()), 0);
+        AtomicLong openFiles = new AtomicLong();
+        AtomicLong metricsSockets = new AtomicLong();
+        ResourceMonitor m = ResourceMonitor.forLimits(limits, openFiles::get, () -> 0, connections::get,
+                metricsSockets::get, METRICS_CAP, listener);
+        long reserve = m.limit(Resource.OPEN_FILES);
+        long others = reserve / 2;
+
+        connections.set(limits.connectionCap());
+        metricsSockets.set(250);
+        openFiles.set(limits.connectionCap() + others + 250);
+        m.sampleOnce();
+        // 250 sockets on the metrics port, of which its cap can hold only 64: at most those 64 are its own.
+        assertEquals(others + 250 - METRICS_CAP, m.value(Resource.OPEN_FILES));
+
+        metricsSockets.set(METRICS_CAP);
+        openFiles.set(limits.connectionCap() + others + METRICS_CAP);
+        m.sampleOnce();
+        assertEquals(others, m.value(Resource.OPEN_FILES));
+        assertFalse(m.breachActive(Resource.OPEN_FILES), "a full metrics port leaves the reserve untouched");
     }
 
     @Test

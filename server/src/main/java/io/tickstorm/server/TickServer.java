@@ -50,7 +50,7 @@ import io.tickstorm.server.feed.synthetic.SyntheticSource;
 import io.tickstorm.server.feed.synthetic.SyntheticSymbols;
 import io.tickstorm.server.health.EventLoopProbe;
 import io.tickstorm.server.health.HealthState;
-import io.tickstorm.server.metrics.MetricsHttpServer;
+import io.tickstorm.server.http.MetricsHttpServer;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.pipeline.AcceptedConnectionCounter;
 import io.tickstorm.server.pipeline.ErrorResponder;
@@ -96,6 +96,7 @@ public final class TickServer implements AutoCloseable {
     private volatile boolean shuttingDown;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    private EventLoopGroup httpGroup;
     private ScheduledExecutorService maintenance;
     private ChannelGroup channels;
     private Channel serverChannel;
@@ -149,7 +150,13 @@ public final class TickServer implements AutoCloseable {
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-accept", true), ioHandlers);
         workerGroup = new MultiThreadIoEventLoopGroup(limits.eventLoopThreads(),
                 new DefaultThreadFactory("tick-io", true), ioHandlers);
+        httpGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-http", true), ioHandlers);
+        Class<? extends ServerChannel> serverChannelType =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         liveness = new EventLoopProbe(List.of(bossGroup, workerGroup), LIVENESS_TIMEOUT);
+        // Pinged from the HTTP port's own loop: if that loop stalls, the probes go unanswered anyway.
+        liveness.start(httpGroup.next());
+        http = new MetricsHttpServer(config.metrics(), metrics, health, httpGroup, serverChannelType);
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
@@ -162,7 +169,7 @@ public final class TickServer implements AutoCloseable {
                 this::admissionGate, tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
                 reason -> metrics.connectionRejected(reason.label()), System::nanoTime);
         monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed, accepted::open,
-                ResourceBreachListener.NONE);
+                http::openConnections, config.metrics().maxConnections(), ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
 
         FeedConfig feedConfig = config.feed();
@@ -182,7 +189,7 @@ public final class TickServer implements AutoCloseable {
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(serverChannelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(accepted)
@@ -193,14 +200,14 @@ public final class TickServer implements AutoCloseable {
                 .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
                         channels, responder));
         serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
-        http = new MetricsHttpServer(config.metrics(), metrics, health);
         feed.start();
         health.markStarted();
         LOG.info("Tick-Storm listening on {} ({}, {}), metrics and health on {}, {} event loops",
                 tickAddress(), tls != null ? "TLS " + config.tls().minVersion().configValue() + "+ via "
                         + tls.provider() + ", client certificates " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT)
                         : "plain TCP (TLS disabled)",
-                epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
+                epoll ? "epoll" : "nio", config.metrics().address().host() + ":" + http.port(),
+                limits.eventLoopThreads());
     }
 
     /**
@@ -417,9 +424,13 @@ public final class TickServer implements AutoCloseable {
         if (maintenance != null) {
             maintenance.shutdownNow();
         }
+        if (liveness != null) {
+            liveness.close();
+        }
         if (http != null) {
             http.close();
         }
+        shutdownGroup(httpGroup);
         LOG.info("Tick-Storm stopped");
     }
 

@@ -5,6 +5,7 @@ import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.admission.AdmissionConfig;
 import io.tickstorm.server.auth.AuthConfig;
 import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.http.MetricsHttpConfig;
 import io.tickstorm.server.tls.TlsConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * Everything the server is configured with, parsed once in {@code main} and passed down through constructors.
  *
  * @param listen address of the tick protocol listener
- * @param metrics address of the metrics and health HTTP server
+ * @param metrics the metrics and health HTTP port: address, connection cap, timeouts
  * @param maxPayloadBytes largest frame payload accepted or sent
  * @param eventLoopThreads worker event loops; 0 = derived from the CPU quota
  * @param shutdownGrace how long connections may drain after SERVER_SHUTTING_DOWN
@@ -23,7 +24,7 @@ import java.util.Objects;
  */
 public record ServerConfig(
         HostPort listen,
-        HostPort metrics,
+        MetricsHttpConfig metrics,
         int maxPayloadBytes,
         int eventLoopThreads,
         Duration shutdownGrace,
@@ -37,7 +38,7 @@ public record ServerConfig(
         LimitsConfig limits) {
 
     public static final String LISTEN_KEY = "tick-storm.listen-addr";
-    public static final String METRICS_KEY = "tick-storm.metrics-addr";
+    public static final String METRICS_KEY = MetricsHttpConfig.ADDRESS_KEY;
     public static final String MAX_PAYLOAD_KEY = "tick-storm.max-payload-bytes";
     public static final String EVENT_LOOPS_KEY = "tick-storm.event-loop-threads";
     public static final String SHUTDOWN_GRACE_KEY = "tick-storm.shutdown-grace";
@@ -45,6 +46,12 @@ public record ServerConfig(
 
     /** Smallest payload limit that still fits every control message and a one-tick batch. */
     public static final int MIN_PAYLOAD_BYTES = 1024;
+
+    /**
+     * Descriptors the reserve must keep beyond the metrics port's sockets: listeners, event loops (epoll and its
+     * eventfd), the jar, logs and the JVM's own files. The server holds about 25 of them at rest.
+     */
+    public static final int MIN_RESERVE_BESIDES_METRICS = 64;
 
     public ServerConfig {
         Objects.requireNonNull(listen, LISTEN_KEY);
@@ -65,6 +72,12 @@ public record ServerConfig(
         Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(limits, "limits");
+        if (limits.fdReserve() < metrics.maxConnections() + MIN_RESERVE_BESIDES_METRICS) {
+            // The metrics port's sockets are accounted apart from the connections only because the reserve holds them.
+            throw new IllegalArgumentException("tick-storm.limits.fd-reserve (" + limits.fdReserve()
+                    + ") must hold the metrics port's " + MetricsHttpConfig.MAX_CONNECTIONS_KEY + " ("
+                    + metrics.maxConnections() + ") plus " + MIN_RESERVE_BESIDES_METRICS + " descriptors for the rest");
+        }
         if (write.highWaterMarkBytes() < maxPayloadBytes) {
             throw new IllegalArgumentException(WriteConfig.HIGH_WATER_KEY + " (" + write.highWaterMarkBytes()
                     + ") must hold at least one maximal frame (" + MAX_PAYLOAD_KEY + " = " + maxPayloadBytes + ")");
@@ -75,7 +88,7 @@ public record ServerConfig(
     public static ServerConfig from(Config root) {
         return new ServerConfig(
                 HostPort.parse(LISTEN_KEY, Settings.string(root, LISTEN_KEY)),
-                HostPort.parse(METRICS_KEY, Settings.string(root, METRICS_KEY)),
+                MetricsHttpConfig.from(root),
                 Settings.intBytes(root, MAX_PAYLOAD_KEY),
                 Settings.integer(root, EVENT_LOOPS_KEY),
                 Settings.duration(root, SHUTDOWN_GRACE_KEY),
@@ -99,7 +112,10 @@ public record ServerConfig(
     public Map<String, Object> summary() {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("listen", listen.toString());
-        summary.put("metrics", metrics.toString());
+        summary.put("metrics", metrics.address().toString());
+        summary.put("metrics_max_connections", metrics.maxConnections());
+        summary.put("metrics_request_timeout_ms", metrics.requestTimeout().toMillis());
+        summary.put("metrics_idle_timeout_ms", metrics.idleTimeout().toMillis());
         summary.put("max_payload_bytes", maxPayloadBytes);
         summary.put("event_loop_threads", eventLoopThreads);
         summary.put("shutdown_grace_ms", shutdownGrace.toMillis());

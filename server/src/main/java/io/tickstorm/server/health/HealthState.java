@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  *   <li>live: the event loops answer (see {@link EventLoopProbe}).
  * </ul>
  *
- * Written by the server's lifecycle thread, read by the HTTP server's threads.
+ * Written by the server's lifecycle thread, read on the HTTP port's event loop, which answers every probe itself:
+ * nothing here may block or wait (a slow check would hold up every other probe and scrape of the port).
  */
 public final class HealthState {
 

@@ -53,6 +53,9 @@ public final class ServerMetrics {
     public static final String RESOURCE_BREACHES = "tick_storm_resource_breaches_total";
     public static final String TLS_RELOADS = "tick_storm_tls_reloads_total";
     public static final String AUTH_CACHE_HITS = "tick_storm_auth_cache_hits_total";
+    public static final String HTTP_CONNECTIONS = "tick_storm_http_connections";
+    public static final String HTTP_CONNECTIONS_CLOSED = "tick_storm_http_connections_closed_total";
+    public static final String HTTP_SCRAPES_REJECTED = "tick_storm_http_scrapes_rejected_total";
 
     private final CollectorRegistry registry;
 

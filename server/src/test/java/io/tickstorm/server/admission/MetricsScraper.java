@@ -1,6 +1,7 @@
 package io.tickstorm.server.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,6 +67,11 @@ final class MetricsScraper {
         return get(ready).statusCode();
     }
 
+    /** HTTP status of another path on the same port, e.g. {@code /health/live}. */
+    int status(String path) {
+        return get(metrics.resolve(path)).statusCode();
+    }
+
     /**
      * Waits (bounded) until {@code sample} reads {@code expected}: the server updates some gauges on its event loops
      * after the client side has already returned. Fails with the last value seen.
@@ -78,6 +84,17 @@ final class MetricsScraper {
             seen = value(sample);
         }
         assertEquals(expected, seen, sample);
+    }
+
+    /** Waits (bounded) until {@code sample} reads at least {@code minimum}; fails with the last value seen. */
+    void awaitAtLeast(String sample, double minimum) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos() * 2;
+        double seen = value(sample);
+        while (seen < minimum && System.nanoTime() - deadline < 0) {
+            Thread.sleep(AWAIT_POLL_MILLIS);
+            seen = value(sample);
+        }
+        assertTrue(seen >= minimum, sample + " = " + seen + ", expected at least " + minimum);
     }
 
     private HttpResponse<String> get(URI uri) {

@@ -24,7 +24,10 @@ class ServerConfigTest {
     void theShippedDefaultsAreValidAndMatchTheDocumentedValues() {
         ServerConfig config = parse(Map.of());
         assertEquals(new HostPort("0.0.0.0", 8080), config.listen());
-        assertEquals(new HostPort("0.0.0.0", 9090), config.metrics());
+        assertEquals(new HostPort("0.0.0.0", 9090), config.metrics().address());
+        assertEquals(64, config.metrics().maxConnections());
+        assertEquals(Duration.ofSeconds(5), config.metrics().requestTimeout());
+        assertEquals(Duration.ofSeconds(60), config.metrics().idleTimeout());
         assertEquals(65_536, config.maxPayloadBytes());
         assertEquals(Duration.ofSeconds(15), config.heartbeat().interval());
         assertEquals(Duration.ofSeconds(20), config.heartbeat().timeout());
@@ -64,5 +67,20 @@ class ServerConfigTest {
         assertTrue(rejection(Map.of("tick-storm.admission.blocklist", "10.0.0.0/99"))
                 .contains("tick-storm.admission.blocklist"));
         assertTrue(rejection(Map.of("tick-storm.feed.rate", 0)).contains("tick-storm.feed.rate"));
+        assertTrue(rejection(Map.of("tick-storm.metrics-http.max-connections", 1))
+                .contains("tick-storm.metrics-http.max-connections"));
+        assertTrue(rejection(Map.of("tick-storm.metrics-http.request-timeout", "0s"))
+                .contains("tick-storm.metrics-http.request-timeout"));
+        assertTrue(rejection(Map.of("tick-storm.metrics-http.idle-timeout", "soon"))
+                .contains("tick-storm.metrics-http.idle-timeout"));
+    }
+
+    @Test
+    void theDescriptorReserveMustHoldTheMetricsPortsSockets() {
+        String message = rejection(Map.of("tick-storm.metrics-http.max-connections", 200));
+        assertTrue(message.contains("tick-storm.limits.fd-reserve (256)"), message);
+        assertTrue(message.contains("tick-storm.metrics-http.max-connections (200)"), message);
+        assertEquals(200, parse(Map.of("tick-storm.metrics-http.max-connections", 200,
+                "tick-storm.limits.fd-reserve", 264)).metrics().maxConnections());
     }
 }
