@@ -161,8 +161,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
             live.joins.add(subscriber);
         } else {
             group.registered.incrementAndGet();
-            sendBarSnapshot(subscriber, spec);
-            group.add(subscriber);
+            if (spec.replay()) {
+                // Streamed as the connection drains; the streamer adds the subscriber to its group once caught up.
+                new ReplayStreamer(subscriber, history, barMode(spec.mode()), spec.startTimeMs(), context, metrics)
+                        .start();
+            } else {
+                sendBarSnapshot(subscriber, spec);
+                group.add(subscriber);
+            }
         }
         return subscriber;
     }
@@ -173,33 +179,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 spec.mode().getNumber());
         long nowMs = System.currentTimeMillis();
         Channel channel = subscriber.channel;
-        long lastSequence;
-        long bytes = 0;
-        int batches = 0;
         BarSet latest = history.latest(mode);
         long latestSequence = latest != null ? latest.sequence() : mode.sequenceOf(history.nextBoundaryMs(mode)) - 1;
-        if (spec.replay()) {
-            lastSequence = latestSequence;
-            for (BarSet bars : history.since(mode, spec.startTimeMs())) {
-                ByteBuf batch = encodeBars(builder, bars, subscriber.stream.symbols(), nowMs, true);
-                bytes += batch.readableBytes();
-                batches++;
-                channel.write(batch, channel.voidPromise());
-                lastSequence = Math.max(lastSequence, bars.sequence());
-            }
-        } else {
-            ByteBuf batch = latest != null
-                    ? encodeBars(builder, latest, subscriber.stream.symbols(), nowMs, true)
-                    : builder.finish(nowMs, latestSequence, true);
-            bytes += batch.readableBytes();
-            batches++;
-            channel.write(batch, channel.voidPromise());
-            lastSequence = latestSequence;
-        }
-        channel.flush();
-        metrics.framesSent(FrameType.DATA_BATCH, batches);
-        subscriber.replayCreditBytes = bytes;
-        subscriber.lastSequence = lastSequence;
+        ByteBuf batch = latest != null
+                ? encodeBars(builder, latest, subscriber.stream.symbols(), nowMs, true)
+                : builder.finish(nowMs, latestSequence, true);
+        channel.writeAndFlush(batch, channel.voidPromise());
+        metrics.framesSent(FrameType.DATA_BATCH, 1);
+        subscriber.lastSequence = latestSequence;
     }
 
     /** Removes the subscriber (connection closed). Must run on its channel's event loop; idempotent. */
@@ -410,7 +397,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
             return;
         }
         subscriber.lastSequence = sequence;
-        subscriber.replayCreditBytes = snapshot.readableBytes();
         channel.writeAndFlush(snapshot, channel.voidPromise());
         metrics.framesSent(FrameType.DATA_BATCH, 1);
         subscriber.group.add(subscriber);
