@@ -43,8 +43,9 @@ import org.HdrHistogram.Histogram;
  *
  * Samples the server's RSS ({@code /proc/PID/status}) and direct memory (its {@code /metrics}) every 100 ms and
  * prints one line of results. Usage: {@code java -cp tick-storm-bench.jar io.tickstorm.bench.attack.OutboundAttack
- * flood|replay PORT METRICS_PORT SERVER_PID SECONDS [CONNECTIONS|heartbeat|auth]}; user and password from
- * {@code TICK_STORM_USER} / {@code TICK_STORM_PASSWORD}.
+ * flood|replay PORT METRICS_PORT SERVER_PID SECONDS [CONNECTIONS|heartbeat|auth|none]} ({@code none}: the attacker
+ * connects but sends nothing, the control run); user and password from {@code TICK_STORM_USER} /
+ * {@code TICK_STORM_PASSWORD}.
  */
 public final class OutboundAttack {
 
@@ -94,6 +95,7 @@ public final class OutboundAttack {
 
         Socket attacker = connect(4096);
         authenticate(attacker);
+        boolean control = "none".equals(frameKind);
         byte[] one = "auth".equals(frameKind)
                 ? frame(FrameType.AUTH, AuthRequest.newBuilder().setUsername(user).setPassword(password).build())
                 : frame(FrameType.HEARTBEAT, HeartbeatRequest.newBuilder().setTimestampMs(1).setSequence(1).build());
@@ -116,7 +118,9 @@ public final class OutboundAttack {
             }
         }, "attacker");
         writer.setDaemon(true);
-        writer.start();
+        if (!control) {
+            writer.start();
+        }
         Sample peak = before;
         long endNanos = startNanos + seconds * 1_000_000_000L;
         while (System.nanoTime() < endNanos) {
@@ -166,6 +170,8 @@ public final class OutboundAttack {
 
     private void replay(int seconds, int connections) throws Exception {
         Sample before = sample();
+        double cpuBefore = cpuSeconds();
+        long startNanos = System.nanoTime();
         long startMs = System.currentTimeMillis() - 9 * 60_000 - 30_000;
         List<Socket> sockets = new ArrayList<>();
         Sample peak = before;
@@ -179,19 +185,23 @@ public final class OutboundAttack {
                 peak = peak.max(sample());
             }
         }
-        long endNanos = System.nanoTime() + seconds * 1_000_000_000L;
+        long connectedNanos = System.nanoTime();
+        long endNanos = connectedNanos + seconds * 1_000_000_000L;
         while (System.nanoTime() < endNanos) {
             Thread.sleep(100);
             peak = peak.max(sample());
         }
+        double connectSeconds = (connectedNanos - startNanos) / 1e9;
+        double cpu = cpuSeconds() - cpuBefore;
         for (Socket socket : sockets) {
             socket.close();
         }
         System.out.printf(Locale.ROOT, "replay x%d held %ds: server RSS %d MB -> peak %d MB (+%.2f MB per "
-                        + "connection), direct %d MB -> peak %d MB (+%.2f MB per connection); errors sent %s%n",
+                        + "connection), direct %d MB -> peak %d MB (+%.2f MB per connection); all subscribed in "
+                        + "%.1f s; server CPU %.1f s; errors sent %s%n",
                 connections, seconds, before.rss >> 20, peak.rss >> 20,
                 (peak.rss - before.rss) / 1048576.0 / connections, before.direct >> 20, peak.direct >> 20,
-                (peak.direct - before.direct) / 1048576.0 / connections, errors());
+                (peak.direct - before.direct) / 1048576.0 / connections, connectSeconds, cpu, errors());
     }
 
     private Socket connect(int receiveBufferBytes) throws IOException {
@@ -257,6 +267,17 @@ public final class OutboundAttack {
         long direct = ratio.find() && limit.find()
                 ? (long) (Double.parseDouble(ratio.group(1)) * Double.parseDouble(limit.group(1))) : -1;
         return new Sample(rss, direct);
+    }
+
+    /** The server's user + system CPU time ({@code /proc/PID/stat}, fields 14 and 15, at 100 ticks per second). */
+    private double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException gone) {
+            return -1;
+        }
     }
 
     private String errors() {

@@ -41,7 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>SECOND/MINUTE: the feed appends a bar set to the history before calling {@link #onBars}, and reads each loop
  *       group's registration count after that; a joining subscriber registers first and reads the history after.
  *       Whichever happens first, the subscriber gets every later batch, and batches it already has from its
- *       snapshot or replay are skipped by sequence number.
+ *       snapshot or replay are skipped by sequence number. A replay is streamed as the connection drains
+ *       ({@link ReplayStreamer}), which keeps that order and joins the group once it has caught up.
  *   <li>REALTIME: joins are served by the feed thread itself, between batches: it seals what is pending, takes the
  *       latest state of the subscribed symbols, and queues the snapshot on the subscriber's loop ahead of every later
  *       batch.
@@ -57,6 +58,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final FanOutContext context;
     private final ServerMetrics metrics;
     private final EventLoop[] loops;
+    /** One per event loop, same index as {@link #loops}: history batches shared by the replays on that loop. */
+    private final ReplayCache[] replayCaches;
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final Map<SubscriptionMode, ModeMetrics> modeMetrics = new HashMap<>();
     private final Map<SubscriptionMode, AtomicInteger> subscriptions = new HashMap<>();
@@ -89,6 +92,10 @@ public final class FanOut implements FeedListener, AutoCloseable {
             list.add((EventLoop) executor);
         }
         this.loops = list.toArray(EventLoop[]::new);
+        this.replayCaches = new ReplayCache[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            replayCaches[i] = new ReplayCache(context.allocator(), context.maxPayloadBytes());
+        }
         for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
                 SubscriptionMode.REALTIME)) {
             modeMetrics.put(mode, metrics.mode(mode.name().toLowerCase(java.util.Locale.ROOT)));
@@ -163,8 +170,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
             group.registered.incrementAndGet();
             if (spec.replay()) {
                 // Streamed as the connection drains; the streamer adds the subscriber to its group once caught up.
-                new ReplayStreamer(subscriber, history, barMode(spec.mode()), spec.startTimeMs(), context, metrics)
-                        .start();
+                new ReplayStreamer(subscriber, history, barMode(spec.mode()), spec.startTimeMs(), replayCaches[index],
+                        context.responder(), metrics).start();
             } else {
                 sendBarSnapshot(subscriber, spec);
                 group.add(subscriber);

@@ -17,8 +17,6 @@ final class LoopGroup {
      * or by the feed thread before it sends the join (REALTIME), so a batch dispatched after that reaches them.
      */
     final AtomicInteger registered = new AtomicInteger();
-    /** History batches shared by the replays running on this loop; created by the first one. Loop only. */
-    ReplayCache replayCache;
 
     LoopGroup(EventLoop loop) {
         this.loop = loop;

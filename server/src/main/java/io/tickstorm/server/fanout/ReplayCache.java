@@ -1,43 +1,49 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.tickstorm.protocol.proto.SubscriptionMode;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.feed.SymbolUniverse;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Replayed history batches of one stream on one event loop, encoded once and shared by every replay running there
- * (PROTOCOL.md §5.5: a history batch of a stream is the same bytes for every subscriber, as a live one is). Each
- * replay gets a {@code retainedDuplicate()}; the cache keeps its own reference.
+ * Replayed history batches on one event loop, encoded once and shared by every replay of the same stream running
+ * there: a history batch of a stream is the same bytes for every subscriber (PROTOCOL.md §5.5), as a live one is.
+ * Each replay gets a {@code retainedDuplicate()}; the cache keeps its own reference.
  *
- * <p>What it costs: a cached batch that some connection still holds (its outbound buffer has a duplicate,
- * {@code refCnt() > 1}) costs nothing extra, and keeping it is what lets 150 stalled replays of one stream share
- * their first megabyte instead of holding 150 copies. Batches nobody holds are kept up to {@link #MAX_IDLE_BYTES},
- * oldest dropped first, for replays a little behind; everything goes when the last replay of the group ends. Only
- * {@link ReplayStreamer} uses it, on the group's loop, so no locks.
+ * <p>What it holds: at most {@link #MAX_BYTES} of its own references, least recently used dropped first (a dropped
+ * batch still in some connection's outbound buffer lives on there), and nothing once the last replay on the loop
+ * ends. That is a full SECOND replay of the default universe, so a reconnect storm of clients replaying the same
+ * stream encodes the history once per loop, and 150 stalled replays share one copy of what they hold; replays of
+ * many different streams cost at most this much per loop, however many connections ask. Used only by
+ * {@link ReplayStreamer}, on the cache's loop, so no locks.
  */
 final class ReplayCache {
 
-    /** Bytes of batches that no connection holds, kept for replays that follow a little behind (~40 batches). */
-    static final int MAX_IDLE_BYTES = 256 * 1024;
+    /** Encoded history kept per event loop while replays run there. */
+    static final long MAX_BYTES = 8L << 20;
     private static final long NANOS_PER_MS = 1_000_000L;
 
-    private final BatchBuilder builder;
-    /** By batch sequence, in the order encoded: roughly oldest bar first. */
-    private final LinkedHashMap<Long, ByteBuf> batches = new LinkedHashMap<>();
+    private final BatchBuilder secondBuilder;
+    private final BatchBuilder minuteBuilder;
+    /** Least recently used first. */
+    private final LinkedHashMap<Key, ByteBuf> batches = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
     private int replays;
 
-    ReplayCache(BatchBuilder builder) {
-        this.builder = builder;
+    ReplayCache(ByteBufAllocator allocator, int maxPayloadBytes) {
+        this.secondBuilder = new BatchBuilder(allocator, maxPayloadBytes, SubscriptionMode.SECOND_VALUE);
+        this.minuteBuilder = new BatchBuilder(allocator, maxPayloadBytes, SubscriptionMode.MINUTE_VALUE);
     }
 
     void replayStarted() {
         replays++;
     }
 
-    /** The last replay of the group ended: drop every batch (connections still writing keep their duplicates). */
+    /** The last replay on the loop ended: drop everything (connections still writing keep their duplicates). */
     void replayEnded() {
         if (--replays == 0) {
             for (ByteBuf batch : batches.values()) {
@@ -48,50 +54,33 @@ final class ReplayCache {
         }
     }
 
-    /**
-     * The snapshot batch of {@code bars} for a stream of {@code symbols}, encoded at the first request; the caller
-     * owns the returned duplicate.
-     */
-    ByteBuf batch(BarSet bars, int[] symbols, long nowMs) {
-        Long sequence = bars.sequence();
-        ByteBuf cached = batches.get(sequence);
+    /** The snapshot batch of {@code bars} for {@code stream}, encoded at the first request; the caller owns it. */
+    ByteBuf batch(StreamKey stream, BarSet bars, long nowMs) {
+        Key key = new Key(stream, bars.sequence());
+        ByteBuf cached = batches.get(key);
         if (cached != null) {
             return cached.retainedDuplicate();
         }
-        cached = encode(bars, symbols, nowMs);
+        cached = encode(stream, bars, nowMs);
         ByteBuf duplicate = cached.retainedDuplicate();
-        batches.put(sequence, cached);
+        batches.put(key, cached);
         cachedBytes += cached.capacity();
-        if (cachedBytes > MAX_IDLE_BYTES) {
-            dropIdle();
+        for (Iterator<Map.Entry<Key, ByteBuf>> eldest = batches.entrySet().iterator();
+                cachedBytes > MAX_BYTES && eldest.hasNext(); ) {
+            ByteBuf dropped = eldest.next().getValue();
+            eldest.remove();
+            cachedBytes -= dropped.capacity();
+            dropped.release();
         }
         return duplicate;
     }
 
-    /** Drops the oldest batches that no connection holds until those left fit in {@link #MAX_IDLE_BYTES}. */
-    private void dropIdle() {
-        long idleBytes = 0;
-        for (ByteBuf batch : batches.values()) {
-            if (batch.refCnt() == 1) {
-                idleBytes += batch.capacity();
-            }
-        }
-        for (Iterator<ByteBuf> it = batches.values().iterator(); it.hasNext() && idleBytes > MAX_IDLE_BYTES; ) {
-            ByteBuf batch = it.next();
-            if (batch.refCnt() == 1) {
-                idleBytes -= batch.capacity();
-                cachedBytes -= batch.capacity();
-                it.remove();
-                batch.release();
-            }
-        }
-    }
-
-    private ByteBuf encode(BarSet bars, int[] symbols, long nowMs) {
+    private ByteBuf encode(StreamKey stream, BarSet bars, long nowMs) {
+        BatchBuilder builder = stream.mode() == SubscriptionMode.MINUTE ? minuteBuilder : secondBuilder;
         SymbolUniverse universe = bars.universe();
         long timestampMs = bars.boundaryMs();
         long createdNanos = timestampMs * NANOS_PER_MS;
-        for (int symbol : symbols) {
+        for (int symbol : stream.symbols()) {
             byte[] name = universe.symbolBytes(symbol);
             int size = builder.tickSize(name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
                     bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol));
@@ -99,5 +88,9 @@ final class ReplayCache {
                     bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol), createdNanos);
         }
         return builder.finish(nowMs, bars.sequence(), true);
+    }
+
+    /** One stream's batch of one interval (sequences are per mode, and the stream key holds the mode). */
+    private record Key(StreamKey stream, long sequence) {
     }
 }

@@ -9,6 +9,7 @@ import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.metrics.ServerMetrics;
+import io.tickstorm.server.pipeline.ErrorResponder;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ import java.util.List;
  *
  * <p>Bytes in flight stay near the channel's high water mark (one batch over at most), and every byte passes the
  * outbound budget like any other write. A replay that stalls leaves the channel unwritable, so the write deadline
- * closes it as it would any slow consumer. Batches come from the group's {@link ReplayCache}: concurrent replays of
+ * closes it as it would any slow consumer. Batches come from the loop's {@link ReplayCache}: concurrent replays of
  * one stream share the same bytes.
  *
  * <p><b>The seam.</b> The subscriber is registered in its group (so the feed dispatches to this loop) before the
@@ -46,7 +47,7 @@ final class ReplayStreamer implements Runnable, ChannelFutureListener {
     private final BarHistory history;
     private final BarMode mode;
     private final ReplayCache cache;
-    private final FanOutContext context;
+    private final ErrorResponder responder;
     private final ServerMetrics metrics;
 
     private List<BarSet> pending = List.of();
@@ -57,21 +58,19 @@ final class ReplayStreamer implements Runnable, ChannelFutureListener {
     private long lastSequence = Long.MIN_VALUE;
     private boolean done;
 
-    ReplayStreamer(Subscriber subscriber, BarHistory history, BarMode mode, long startTimeMs, FanOutContext context,
-            ServerMetrics metrics) {
+    /**
+     * @param cache the replay cache of the subscriber's event loop
+     */
+    ReplayStreamer(Subscriber subscriber, BarHistory history, BarMode mode, long startTimeMs, ReplayCache cache,
+            ErrorResponder responder, ServerMetrics metrics) {
         this.subscriber = subscriber;
         this.channel = subscriber.channel;
         this.history = history;
         this.mode = mode;
         this.nextStartMs = startTimeMs;
-        this.context = context;
+        this.cache = cache;
+        this.responder = responder;
         this.metrics = metrics;
-        LoopGroup group = subscriber.group;
-        if (group.replayCache == null) {
-            group.replayCache = new ReplayCache(new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
-                    subscriber.stream.key.mode().getNumber()));
-        }
-        this.cache = group.replayCache;
     }
 
     /** Begins the replay; the subscriber must already be registered in its group. */
@@ -101,7 +100,7 @@ final class ReplayStreamer implements Runnable, ChannelFutureListener {
                     }
                     return;
                 }
-                ByteBuf batch = cache.batch(bars, subscriber.stream.symbols(), nowMs);
+                ByteBuf batch = cache.batch(subscriber.stream.key, bars, nowMs);
                 lastSequence = bars.sequence();
                 nextStartMs = bars.boundaryMs() + 1;
                 written++;
@@ -149,7 +148,7 @@ final class ReplayStreamer implements Runnable, ChannelFutureListener {
         }
         if (lastSequence != Long.MIN_VALUE && more.get(0).sequence() != lastSequence + 1) {
             abandon();
-            context.responder().slowConsumer(channel, "replay fell behind the retained history");
+            responder.slowConsumer(channel, "replay fell behind the retained history");
             return null;
         }
         pending = more;
