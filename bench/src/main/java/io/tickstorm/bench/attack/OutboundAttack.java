@@ -53,6 +53,7 @@ public final class OutboundAttack {
             Pattern.compile("tick_storm_resource_usage_ratio\\{resource=\"direct_memory\",?} (\\S+)");
     private static final Pattern DIRECT_LIMIT =
             Pattern.compile("tick_storm_limit\\{resource=\"direct_memory_bytes\",?} (\\S+)");
+    private static final Pattern PENDING = Pattern.compile("(?m)^tick_storm_outbound_pending_bytes (\\S+)$");
     private static final Pattern ERRORS = Pattern.compile("tick_storm_protocol_errors_total\\{code=\"(\\w+)\",?} (\\S+)");
 
     private final int port;
@@ -134,11 +135,12 @@ public final class OutboundAttack {
         String errors = errors();
         System.out.printf(Locale.ROOT, "flood(%s) %ds: attacker sent %.1f MB, write failed after %s; server RSS %d MB "
                         + "-> peak %d MB (+%d MB), direct %d MB -> peak %d MB; victim %d batches, gaps %d, latency "
-                        + "p50 %d ms p99 %d ms max %d ms; errors sent %s%n", frameKind, seconds,
+                        + "p50 %d ms p99 %d ms max %d ms; peak queued outbound %s; errors sent %s%n", frameKind, seconds,
                 sentBytes.get() / 1e6, closedAfterNanos.get() < 0 ? "never" : closedAfterNanos.get() / 1_000_000 + " ms",
                 before.rss >> 20, peak.rss >> 20, (peak.rss - before.rss) >> 20, before.direct >> 20,
                 peak.direct >> 20, batches.get(), gaps.get(), latencyMs.getValueAtPercentile(50),
-                latencyMs.getValueAtPercentile(99), latencyMs.getMaxValue(), errors);
+                latencyMs.getValueAtPercentile(99), latencyMs.getMaxValue(),
+                peak.pending < 0 ? "not exported" : (peak.pending >> 10) + " KiB", errors);
     }
 
     private void readVictim(Socket socket, AtomicBoolean stop, Histogram latencyMs, AtomicLong gaps,
@@ -198,10 +200,11 @@ public final class OutboundAttack {
         }
         System.out.printf(Locale.ROOT, "replay x%d held %ds: server RSS %d MB -> peak %d MB (+%.2f MB per "
                         + "connection), direct %d MB -> peak %d MB (+%.2f MB per connection); all subscribed in "
-                        + "%.1f s; server CPU %.1f s; errors sent %s%n",
+                        + "%.1f s; server CPU %.1f s; peak queued outbound %s; errors sent %s%n",
                 connections, seconds, before.rss >> 20, peak.rss >> 20,
                 (peak.rss - before.rss) / 1048576.0 / connections, before.direct >> 20, peak.direct >> 20,
-                (peak.direct - before.direct) / 1048576.0 / connections, connectSeconds, cpu, errors());
+                (peak.direct - before.direct) / 1048576.0 / connections, connectSeconds, cpu,
+                peak.pending < 0 ? "not exported" : (peak.pending >> 10) + " KiB", errors());
     }
 
     private Socket connect(int receiveBufferBytes) throws IOException {
@@ -266,7 +269,8 @@ public final class OutboundAttack {
         Matcher limit = DIRECT_LIMIT.matcher(metrics);
         long direct = ratio.find() && limit.find()
                 ? (long) (Double.parseDouble(ratio.group(1)) * Double.parseDouble(limit.group(1))) : -1;
-        return new Sample(rss, direct);
+        Matcher pending = PENDING.matcher(metrics);
+        return new Sample(rss, direct, pending.find() ? (long) Double.parseDouble(pending.group(1)) : -1);
     }
 
     /** The server's user + system CPU time ({@code /proc/PID/stat}, fields 14 and 15, at 100 ticks per second). */
@@ -306,9 +310,11 @@ public final class OutboundAttack {
     private record Frame(int type, byte[] payload) {
     }
 
-    private record Sample(long rss, long direct) {
+    /** Resident memory, direct memory and queued outbound bytes (-1 where the server does not export them). */
+    private record Sample(long rss, long direct, long pending) {
         Sample max(Sample other) {
-            return new Sample(Math.max(rss, other.rss), Math.max(direct, other.direct));
+            return new Sample(Math.max(rss, other.rss), Math.max(direct, other.direct),
+                    Math.max(pending, other.pending));
         }
     }
 }

@@ -67,28 +67,31 @@ class ReplayBudgetIT {
     void stalledFullReplaysHoldNoMoreThanTheirBudgetsWhileAReadingReplayGetsEveryBarOnce() throws Exception {
         List<RawClient> stalled = new ArrayList<>();
         try {
-            long maxPendingBytes = 0;
             for (int i = 0; i < STALLED_REPLAYS; i++) {
                 RawClient client = RawClient.connectWithReceiveBuffer(server.tickAddress(), 4096);
                 stalled.add(client);
                 client.authenticate();
                 client.subscribe(fullReplay());
-                maxPendingBytes = Math.max(maxPendingBytes, server.pendingOutboundBytes());
+                assertWithinBudgets(stalled.size());
             }
             List<DataBatch> replayed = readFullReplayThenLive(3);
             for (int i = 0; i < 100; i++) {
-                maxPendingBytes = Math.max(maxPendingBytes, server.pendingOutboundBytes());
+                assertWithinBudgets(stalled.size());
                 Thread.sleep(10);
             }
             assertEquals(STALLED_REPLAYS, server.connections(), "the stalled replays are still connected");
-            assertTrue(maxPendingBytes <= STALLED_REPLAYS * BUDGET_BYTES, "at most the budgets, saw "
-                    + maxPendingBytes + " bytes queued for " + STALLED_REPLAYS + " stalled replays");
             assertEveryBarOnce(replayed);
         } finally {
             for (RawClient client : stalled) {
                 client.close();
             }
         }
+    }
+
+    private static void assertWithinBudgets(int connections) {
+        long pendingBytes = server.pendingOutboundBytes();
+        assertTrue(pendingBytes <= connections * BUDGET_BYTES, () -> pendingBytes + " bytes queued for "
+                + connections + " stalled replays, more than their budgets");
     }
 
     /**
