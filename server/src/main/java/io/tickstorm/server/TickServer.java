@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -180,8 +181,8 @@ public final class TickServer implements AutoCloseable {
         BarHistory history = BarHistory.startingAt(Math.floorDiv(clock.epochNanos(), 1_000_000L), feedConfig,
                 source.canBackfill());
         MarketView market = new MarketView(universe, history, new LatestTicks(universe.capacity()), this::wakeFeed);
-        FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
-                responder, clock, config.maxPayloadBytes(), config.batchWindow().toNanos());
+        FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, responder, clock, config.maxPayloadBytes(),
+                config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
         feed.rebuildHistory();
@@ -276,6 +277,9 @@ public final class TickServer implements AutoCloseable {
     private void registerGauges() {
         metrics.gauge(ServerMetrics.ACTIVE_CONNECTIONS, "Connections currently open (admitted).",
                 () -> admission.activeConnections());
+        metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
+                + "(each connection's share of the outbound budget; shared batches count once per connection).",
+                this::pendingOutboundBytes);
         metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
                 () -> fanOut.streamCount());
         Map<List<String>, DoubleSupplier> subscriptions = new LinkedHashMap<>();
@@ -366,6 +370,23 @@ public final class TickServer implements AutoCloseable {
     /** The self-signed certificate generated for the embedded default, if that is what the server presents. */
     public Optional<GeneratedCertificate> generatedCertificate() {
         return tls == null ? Optional.empty() : tls.generatedCertificate();
+    }
+
+    /**
+     * Bytes queued on every client connection and not yet written to its socket: what the outbound budgets bound.
+     * Read from any thread (Netty keeps the count in a volatile field).
+     */
+    public long pendingOutboundBytes() {
+        long pending = 0;
+        if (channels != null) {
+            for (Channel channel : channels) {
+                ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+                if (outbound != null) {
+                    pending += outbound.totalPendingWriteBytes();
+                }
+            }
+        }
+        return pending;
     }
 
     /** Open client connections. */

@@ -31,6 +31,7 @@ public record ServerConfig(
         Duration batchWindow,
         HeartbeatConfig heartbeat,
         WriteConfig write,
+        InboundConfig inbound,
         AuthConfig auth,
         TlsConfig tls,
         FeedConfig feed,
@@ -67,6 +68,7 @@ public record ServerConfig(
         Settings.requireNonNegative(BATCH_WINDOW_KEY, batchWindow);
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(write, "write");
+        Objects.requireNonNull(inbound, "inbound");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(feed, "feed");
@@ -95,6 +97,7 @@ public record ServerConfig(
                 Settings.duration(root, BATCH_WINDOW_KEY),
                 HeartbeatConfig.from(root),
                 WriteConfig.from(root),
+                InboundConfig.from(root),
                 AuthConfig.from(root),
                 TlsConfig.from(root),
                 FeedConfig.from(root),
@@ -105,7 +108,7 @@ public record ServerConfig(
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
-                heartbeat, write, newAuth, tls, feed, admission, limits);
+                heartbeat, write, inbound, newAuth, tls, feed, admission, limits);
     }
 
     /** The effective settings worth logging at startup (never secrets). */
@@ -125,6 +128,8 @@ public record ServerConfig(
         summary.put("outbound_budget_bytes", write.outboundBudgetBytes());
         summary.put("write_high_water_bytes", write.highWaterMarkBytes());
         summary.put("write_deadline_ms", write.deadline().toMillis());
+        summary.put("inbound_frame_rate", inbound.frameRatePerSecond());
+        summary.put("inbound_frame_burst", inbound.frameBurst());
         return summary;
     }
 }

@@ -2,15 +2,14 @@ package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import java.util.ArrayList;
 
 /**
  * Writes one encoded batch to the subscribers of one stream on one event loop: a {@code retainedDuplicate()} each,
  * so every subscriber shares the same bytes; the task's own reference is released at the end. Runs on that loop.
  *
- * <p>A subscriber whose unsent bytes exceed the outbound budget is closed as SLOW_CONSUMER instead of being written
- * to, so a connection that stays open never misses a batch.
+ * <p>Every write passes the connection's outbound budget ({@code SlowConsumerGuard}): a subscriber that cannot take
+ * the batch is closed as SLOW_CONSUMER there, so a connection that stays open never misses a batch.
  */
 final class Delivery implements Runnable {
 
@@ -53,14 +52,11 @@ final class Delivery implements Runnable {
                 if (!channel.isActive() || subscriber.state.closing()) {
                     continue;
                 }
-                if (overBudget(subscriber, channel)) {
-                    context.responder().slowConsumer(channel, "outbound budget of " + context.outboundBudgetBytes()
-                            + " bytes exceeded");
-                    continue;
-                }
                 subscriber.lastSequence = sequence;
                 channel.writeAndFlush(batch.retainedDuplicate(), channel.voidPromise());
-                written++;
+                if (!subscriber.state.closing()) {
+                    written++;
+                }
             }
         } finally {
             batch.release();
@@ -70,18 +66,5 @@ final class Delivery implements Runnable {
             }
             round.loopDone();
         }
-    }
-
-    private boolean overBudget(Subscriber subscriber, Channel channel) {
-        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-        if (outbound == null) {
-            return false;
-        }
-        long pending = outbound.totalPendingWriteBytes();
-        if (pending <= context.outboundBudgetBytes()) {
-            subscriber.replayCreditBytes = 0;
-            return false;
-        }
-        return pending > context.outboundBudgetBytes() + subscriber.replayCreditBytes;
     }
 }

@@ -42,7 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>SECOND/MINUTE: the feed appends a bar set to the history before calling {@link #onBars}, and reads each loop
  *       group's registration count after that; a joining subscriber registers first and reads the history after.
  *       Whichever happens first, the subscriber gets every later batch, and batches it already has from its
- *       snapshot or replay are skipped by sequence number.
+ *       snapshot or replay are skipped by sequence number. A replay is streamed as the connection drains
+ *       ({@link ReplayStreamer}), which keeps that order and joins the group once it has caught up.
  *   <li>REALTIME: joins are served by the feed thread itself, between batches: it seals what is pending, takes the
  *       latest state of the subscribed symbols, and queues the snapshot on the subscriber's loop ahead of every later
  *       batch.
@@ -58,6 +59,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final FanOutContext context;
     private final ServerMetrics metrics;
     private final EventLoop[] loops;
+    /** One per event loop, same index as {@link #loops}: history batches shared by the replays on that loop. */
+    private final ReplayCache[] replayCaches;
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final Map<SubscriptionMode, ModeMetrics> modeMetrics = new HashMap<>();
     private final Map<SubscriptionMode, AtomicInteger> subscriptions = new HashMap<>();
@@ -97,6 +100,10 @@ public final class FanOut implements FeedListener, AutoCloseable {
             list.add((EventLoop) executor);
         }
         this.loops = list.toArray(EventLoop[]::new);
+        this.replayCaches = new ReplayCache[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            replayCaches[i] = new ReplayCache(context.allocator(), context.maxPayloadBytes());
+        }
         for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
                 SubscriptionMode.REALTIME)) {
             modeMetrics.put(mode, metrics.mode(mode.name().toLowerCase(java.util.Locale.ROOT)));
@@ -165,8 +172,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
             live.joins.add(subscriber);
         } else {
             group.registered.incrementAndGet();
-            sendBarSnapshot(subscriber, spec);
-            group.add(subscriber);
+            if (spec.replay()) {
+                // Streamed as the connection drains; the streamer adds the subscriber to its group once caught up.
+                new ReplayStreamer(subscriber, history, barMode(spec.mode()), spec.startTimeMs(), replayCaches[index],
+                        context.responder(), metrics).start();
+            } else {
+                sendBarSnapshot(subscriber, spec);
+                group.add(subscriber);
+            }
         }
         return subscriber;
     }
@@ -177,33 +190,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 spec.mode().getNumber());
         long nowMs = System.currentTimeMillis();
         Channel channel = subscriber.channel;
-        long lastSequence;
-        long bytes = 0;
-        int batches = 0;
         BarSet latest = history.latest(mode);
         long latestSequence = latest != null ? latest.sequence() : mode.sequenceOf(history.nextBoundaryMs(mode)) - 1;
-        if (spec.replay()) {
-            lastSequence = latestSequence;
-            for (BarSet bars : history.since(mode, spec.startTimeMs())) {
-                ByteBuf batch = encodeBars(builder, bars, subscriber.stream, nowMs, true);
-                bytes += batch.readableBytes();
-                batches++;
-                channel.write(batch, channel.voidPromise());
-                lastSequence = Math.max(lastSequence, bars.sequence());
-            }
-        } else {
-            ByteBuf batch = latest != null
-                    ? encodeBars(builder, latest, subscriber.stream, nowMs, true)
-                    : builder.finish(nowMs, latestSequence, true);
-            bytes += batch.readableBytes();
-            batches++;
-            channel.write(batch, channel.voidPromise());
-            lastSequence = latestSequence;
-        }
-        channel.flush();
-        metrics.framesSent(FrameType.DATA_BATCH, batches);
-        subscriber.replayCreditBytes = bytes;
-        subscriber.lastSequence = lastSequence;
+        ByteBuf batch = latest != null
+                ? encodeBars(builder, latest, subscriber.stream, nowMs, true)
+                : builder.finish(nowMs, latestSequence, true);
+        channel.writeAndFlush(batch, channel.voidPromise());
+        metrics.framesSent(FrameType.DATA_BATCH, 1);
+        subscriber.lastSequence = latestSequence;
     }
 
     /** Removes the subscriber (connection closed). Must run on its channel's event loop; idempotent. */
@@ -294,7 +288,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (loopsWithSubscribers == 0) {
                 continue;
             }
-            int ticks = addBars(builder, bars, stream);
+            int ticks = BarSetEncoder.add(builder, bars, stream.key);
             ByteBuf batch = builder.finish(System.currentTimeMillis(), bars.sequence(), false);
             dispatch(stream, batch, bars.sequence(), ticks, originNanos, loopsWithSubscribers, null);
         }
@@ -413,37 +407,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
             return;
         }
         subscriber.lastSequence = sequence;
-        subscriber.replayCreditBytes = snapshot.readableBytes();
         channel.writeAndFlush(snapshot, channel.voidPromise());
         metrics.framesSent(FrameType.DATA_BATCH, 1);
         subscriber.group.add(subscriber);
     }
 
     private ByteBuf encodeBars(BatchBuilder builder, BarSet bars, Stream stream, long nowMs, boolean snapshot) {
-        addBars(builder, bars, stream);
+        BarSetEncoder.add(builder, bars, stream.key);
         return builder.finish(nowMs, bars.sequence(), snapshot);
-    }
-
-    /**
-     * Adds the stream's symbols' bars, by name, leaving out symbols that never had a tick (PROTOCOL.md §6); returns
-     * how many it added.
-     */
-    private int addBars(BatchBuilder builder, BarSet bars, Stream stream) {
-        long timestampMs = bars.boundaryMs();
-        long createdNanos = timestampMs * NANOS_PER_MS;
-        int added = 0;
-        for (int symbol : stream.key.all() ? bars.byName() : stream.symbols(universe)) {
-            if (!bars.has(symbol)) {
-                continue;
-            }
-            added++;
-            byte[] name = universe.symbolBytes(symbol);
-            int size = builder.tickSize(name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
-                    bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol));
-            builder.add(size, name, timestampMs, bars.price(symbol), bars.volume(symbol), bars.bid(symbol),
-                    bars.ask(symbol), bars.bidSize(symbol), bars.askSize(symbol), createdNanos);
-        }
-        return added;
     }
 
     private static int loopsWithSubscribers(Stream stream) {

@@ -5,9 +5,10 @@ import io.tickstorm.server.feed.EpochNanoClock;
 import io.tickstorm.server.pipeline.ErrorResponder;
 
 /**
- * What the fan-out's tasks share: the allocator for batches, the slow-consumer budget and responder, the clock for
- * latency metrics and the payload limit that caps a batch.
+ * What the fan-out's tasks share: the allocator for batches, the responder that closes a replay which fell behind the
+ * history, the clock for latency metrics and the payload limit that caps a batch. (The outbound budget is enforced
+ * on every write by the pipeline's {@code SlowConsumerGuard}.)
  */
-public record FanOutContext(ByteBufAllocator allocator, long outboundBudgetBytes, ErrorResponder responder,
+public record FanOutContext(ByteBufAllocator allocator, ErrorResponder responder,
         EpochNanoClock clock, int maxPayloadBytes, long batchWindowNanos) {
 }

@@ -16,8 +16,6 @@ public final class Subscriber {
 
     /** Sequence of the last batch this connection has (snapshot or live): older or equal batches are skipped. */
     long lastSequence = Long.MIN_VALUE;
-    /** Replay bytes written at subscribe time, tolerated above the outbound budget until they drain. */
-    long replayCreditBytes;
     /** Index in {@link LoopGroup#members}, or -1 while not a member. */
     int slot = -1;
     /** Set when the connection leaves; read by the feed thread before it sends a REALTIME join. */

@@ -45,6 +45,8 @@ public final class ServerMetrics {
     public static final String BATCHES_SENT = "tick_storm_batches_sent_total";
     public static final String TICKS_SENT = "tick_storm_ticks_sent_total";
     public static final String SLOW_CONSUMER_DISCONNECTS = "tick_storm_slow_consumer_disconnects_total";
+    public static final String INBOUND_RATE_LIMITED = "tick_storm_inbound_rate_limited_total";
+    public static final String OUTBOUND_PENDING = "tick_storm_outbound_pending_bytes";
     public static final String PUBLISH_LATENCY = "tick_storm_publish_latency_seconds";
     public static final String FANOUT_DURATION = "tick_storm_fanout_duration_seconds";
     public static final String LIMIT = "tick_storm_limit";
@@ -68,6 +70,7 @@ public final class ServerMetrics {
     private final Counter.Child bytesSent;
     private final Counter heartbeatTimeouts;
     private final Counter slowConsumerDisconnects;
+    private final Counter inboundRateLimited;
     private final Counter tlsHandshakes;
     private final Histogram tlsHandshakeDuration;
     private final Counter batchesSent;
@@ -125,6 +128,9 @@ public final class ServerMetrics {
                 .register(registry);
         slowConsumerDisconnects = Counter.build(SLOW_CONSUMER_DISCONNECTS,
                 "Connections closed with SLOW_CONSUMER (outbound budget or write deadline exceeded).").register(registry);
+        inboundRateLimited = Counter.build(INBOUND_RATE_LIMITED,
+                "Connections closed with RATE_LIMITED for sending frames faster than the inbound rate.")
+                .register(registry);
         batchesSent = Counter.build(BATCHES_SENT, "DATA_BATCH frames written to subscribers, by mode.")
                 .labelNames("mode").register(registry);
         ticksSent = Counter.build(TICKS_SENT, "Ticks written to subscribers (one per tick per subscriber), by mode.")
@@ -203,6 +209,10 @@ public final class ServerMetrics {
 
     public void slowConsumerDisconnected() {
         slowConsumerDisconnects.inc();
+    }
+
+    public void inboundRateLimited() {
+        inboundRateLimited.inc();
     }
 
     /** Handles for one subscription mode's data-path metrics, resolved once per stream. */

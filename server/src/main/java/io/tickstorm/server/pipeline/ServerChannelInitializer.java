@@ -26,11 +26,13 @@ import java.util.Map;
  *    admission       IP lists, connection caps, accept rate: refuses before TLS costs anything
  *    tls             SslHandler (when enabled, installed once admitted) + tls-handshake (outcome, metrics);
  *                    with the JDK provider and TLS 1.2, tls-renegotiation-guard goes before it
+ *    slow-consumer   outbound budget on every framed write, write deadline, no reads while unwritable; here, on
+ *                    the socket side of the encoder, so every write of every handler and of the fan-out passes it
  *    frame-decoder   magic, version, length, CRC, type
+ *    inbound-rate    frames per second per connection (when limited)
  *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
  *    messages        frame counts by type
  *    auth            first frame AUTH; replaced by "session" once authenticated
- *    slow-consumer   write deadline while unwritable
  *    error-tail      any failure: one ERROR, then close
  * </pre>
  */
@@ -43,6 +45,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     public static final String TLS_RENEGOTIATION_GUARD = "tls-renegotiation-guard";
     public static final String TLS_HANDSHAKE = "tls-handshake";
     public static final String FRAME_DECODER = "frame-decoder";
+    public static final String INBOUND_RATE = "inbound-rate";
     public static final String FRAME_ENCODER = "frame-encoder";
     public static final String MESSAGES = "messages";
     public static final String AUTH = "auth";
@@ -108,13 +111,18 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
             // Becomes "tls" + "tls-handshake" once admitted, so the handshake (and its timeout) starts then.
             pipeline.addLast(TLS_PENDING, new DeferredTlsHandler(tls, handshakeListener));
         }
+        pipeline.addLast(SLOW_CONSUMER, new SlowConsumerGuard(config.write().outboundBudgetBytes(),
+                config.write().deadline(), responder));
         pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.maxPayloadBytes(), Direction.CLIENT_TO_SERVER));
+        if (config.inbound().limited()) {
+            pipeline.addLast(INBOUND_RATE, new InboundRateLimiter(config.inbound().frameRatePerSecond(),
+                    config.inbound().frameBurst(), metrics));
+        }
         pipeline.addLast(FRAME_ENCODER, encoder);
         pipeline.addLast(MESSAGES, messages);
         pipeline.addLast(AUTH, new AuthHandler(authenticator, java.time.Duration.ofNanos(config.auth().timeoutNanos()), responder, metrics,
                 ackMetadata, SESSION, () -> new SessionHandler(config.heartbeat().timeout(), responder, metrics,
                         fanOut)));
-        pipeline.addLast(SLOW_CONSUMER, new SlowConsumerGuard(config.write().deadline(), responder));
         pipeline.addLast(ERROR_TAIL, errorTail);
     }
 }

@@ -33,6 +33,7 @@ class ServerConfigTest {
         assertEquals(Duration.ofSeconds(20), config.heartbeat().timeout());
         assertEquals(4L << 20, config.write().outboundBudgetBytes());
         assertEquals(Duration.ofSeconds(5), config.write().deadline());
+        assertEquals(new InboundConfig(100, 1000), config.inbound());
         assertTrue(config.tls().enabled());
         assertEquals(Duration.ZERO, config.batchWindow());
     }
@@ -67,6 +68,8 @@ class ServerConfigTest {
         assertTrue(rejection(Map.of("tick-storm.admission.blocklist", "10.0.0.0/99"))
                 .contains("tick-storm.admission.blocklist"));
         assertTrue(rejection(Map.of("tick-storm.feed.rate", 0)).contains("tick-storm.feed.rate"));
+        assertTrue(rejection(Map.of("tick-storm.inbound.frame-rate", -1)).contains("tick-storm.inbound.frame-rate"));
+        assertTrue(rejection(Map.of("tick-storm.inbound.frame-burst", 0)).contains("tick-storm.inbound.frame-burst"));
         assertTrue(rejection(Map.of("tick-storm.metrics-http.max-connections", 1))
                 .contains("tick-storm.metrics-http.max-connections"));
         assertTrue(rejection(Map.of("tick-storm.metrics-http.request-timeout", "0s"))

@@ -52,6 +52,17 @@ public final class RawClient implements AutoCloseable {
         return new RawClient(socket);
     }
 
+    /**
+     * Connects with a receive buffer of {@code bytes}, set before the connection so that the window the server sees
+     * is small from the start (a client that will not read).
+     */
+    public static RawClient connectWithReceiveBuffer(InetSocketAddress address, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes);
+        socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), READ_TIMEOUT_MS);
+        return new RawClient(socket);
+    }
+
     /** Connects from {@code sourceIp} (any address of 127.0.0.0/8), so one host can play several peers. */
     public static RawClient connectFrom(String sourceIp, InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
