@@ -1,7 +1,10 @@
 package io.tickstorm.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +34,7 @@ import io.tickstorm.server.admission.Refusal;
 import io.tickstorm.server.admission.RefusalReason;
 import io.tickstorm.server.admission.RefusalResponder;
 import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.config.AllocatorType;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.FanOutContext;
@@ -44,6 +48,7 @@ import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.pipeline.AcceptedConnectionCounter;
 import io.tickstorm.server.pipeline.ErrorResponder;
 import io.tickstorm.server.pipeline.OverloadRefusalResponder;
+import io.tickstorm.server.pipeline.PreAuthBudget;
 import io.tickstorm.server.pipeline.ServerChannelInitializer;
 import io.tickstorm.server.tls.GeneratedCertificate;
 import io.tickstorm.server.tls.ReloadingSslContext;
@@ -96,6 +101,8 @@ public final class TickServer implements AutoCloseable {
     private TickFeed feed;
     private MetricsHttpServer http;
     private ErrorResponder responder;
+    private ByteBufAllocator allocator;
+    private PreAuthBudget preAuthBudget;
     private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
     private boolean closed;
     private volatile EventLoopProbe liveness;
@@ -104,11 +111,15 @@ public final class TickServer implements AutoCloseable {
         this.config = config;
         this.limits = limits;
         this.metrics = metrics;
-        this.health = new HealthState(this::inBreach, this::eventLoopsLive);
+        this.health = new HealthState(this::inBreach, this::eventLoopsLive, this::memoryBreachIdle);
     }
 
     private boolean inBreach() {
         return monitor != null && monitor.anyBreach();
+    }
+
+    private boolean memoryBreachIdle() {
+        return monitor != null && monitor.memoryBreachIdle();
     }
 
     private boolean eventLoopsLive() {
@@ -137,6 +148,8 @@ public final class TickServer implements AutoCloseable {
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
+        allocator = newAllocator(config.allocator());
+        preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
         maintenance.scheduleWithFixedDelay(this::reloadCredentials, 10, 10, TimeUnit.SECONDS);
@@ -146,12 +159,12 @@ public final class TickServer implements AutoCloseable {
                 this::admissionGate, tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
                 reason -> metrics.connectionRejected(reason.label()), System::nanoTime);
         monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed, accepted::open,
-                ResourceBreachListener.NONE);
+                admission::activeConnections, ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
 
         FanOut.requireUniverseFits(config.feed().symbols().size(), config.maxPayloadBytes());
         SyntheticMarket market = new SyntheticMarket(config.feed());
-        FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, config.write().outboundBudgetBytes(),
+        FanOutContext context = new FanOutContext(allocator, config.write().outboundBudgetBytes(),
                 responder, EpochNanoClock.system(), config.maxPayloadBytes(), config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics);
         feed = new TickFeed(market, fanOut, EpochNanoClock.system());
@@ -163,13 +176,15 @@ public final class TickServer implements AutoCloseable {
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(accepted)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.write().lowWaterMarkBytes(), config.write().highWaterMarkBytes()))
                 .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
-                        channels, responder));
+                        channels, responder, preAuthBudget));
         serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
         http = new MetricsHttpServer(config.metrics(), metrics, health);
         feed.start();
@@ -179,6 +194,23 @@ public final class TickServer implements AutoCloseable {
                         + tls.provider() + ", client certificates " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT)
                         : "plain TCP (TLS disabled)",
                 epoll ? "epoll" : "nio", config.metrics().host() + ":" + http.port(), limits.eventLoopThreads());
+        LOG.info("Before AUTH: frames up to {} bytes, {} unauthenticated connections ({} per address), {} bytes "
+                + "pending in total; {} allocator", config.preAuth().maxPayloadBytes(), admission.unauthenticatedCap(),
+                admission.unauthenticatedPerAddressCap(), preAuthBudget.limitBytes(), config.allocator().configValue());
+    }
+
+    /**
+     * One allocator for the channels and the fan-out, chosen by configuration rather than by Netty's global
+     * default, because whether memory comes back after a flood of connections depends on it (measured in
+     * bench/results/attacks-h1a.md).
+     */
+    private static ByteBufAllocator newAllocator(AllocatorType type) {
+        boolean preferDirect = PlatformDependent.directBufferPreferred();
+        return switch (type) {
+            case POOLED -> new PooledByteBufAllocator(preferDirect);
+            case ADAPTIVE -> new AdaptiveByteBufAllocator(preferDirect);
+            case UNPOOLED -> new UnpooledByteBufAllocator(preferDirect);
+        };
     }
 
     /**
@@ -216,6 +248,12 @@ public final class TickServer implements AutoCloseable {
     private void registerGauges() {
         metrics.gauge(ServerMetrics.ACTIVE_CONNECTIONS, "Connections currently open (admitted).",
                 () -> admission.activeConnections());
+        metrics.gauge(ServerMetrics.UNAUTHENTICATED_CONNECTIONS,
+                "Connections admitted that have not authenticated yet (TLS handshake and AUTH included).",
+                () -> admission.unauthenticatedConnections());
+        metrics.gauge(ServerMetrics.PRE_AUTH_BUFFERED_BYTES,
+                "Bytes unauthenticated connections have sent and the server not yet consumed (the pre-auth budget "
+                        + "in use).", () -> preAuthBudget.usedBytes());
         metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
                 () -> fanOut.streamCount());
         Map<List<String>, DoubleSupplier> subscriptions = new LinkedHashMap<>();

@@ -10,7 +10,9 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>startup: the server has bound its ports and started its feed;
  *   <li>ready: started, still listening, not draining for shutdown and not in a resource breach;
- *   <li>live: the event loops answer (see {@link EventLoopProbe}).
+ *   <li>live: the event loops answer (see {@link EventLoopProbe}) and memory is not stuck in breach: heap or direct
+ *       memory in breach with no connection for the configured time will not clear by itself (see
+ *       {@code io.tickstorm.limits.IdleMemoryBreachRule}), so the orchestrator should restart the server.
  * </ul>
  *
  * Written by the server's lifecycle thread, read by the HTTP server's threads.
@@ -21,10 +23,19 @@ public final class HealthState {
     private volatile boolean draining;
     private final BooleanSupplier breach;
     private final BooleanSupplier eventLoopsLive;
+    private final BooleanSupplier memoryBreachIdle;
 
     public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive) {
+        this(breach, eventLoopsLive, () -> false);
+    }
+
+    /**
+     * @param memoryBreachIdle true while memory has stayed in breach with no connection for too long
+     */
+    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive, BooleanSupplier memoryBreachIdle) {
         this.breach = breach;
         this.eventLoopsLive = eventLoopsLive;
+        this.memoryBreachIdle = memoryBreachIdle;
     }
 
     public void markStarted() {
@@ -44,7 +55,19 @@ public final class HealthState {
     }
 
     public boolean live() {
-        return eventLoopsLive.getAsBoolean();
+        return !memoryBreachIdle.getAsBoolean() && eventLoopsLive.getAsBoolean();
+    }
+
+    /** Why the server is not live (empty when it is). */
+    public List<String> notLiveReasons() {
+        List<String> reasons = new ArrayList<>(2);
+        if (memoryBreachIdle.getAsBoolean()) {
+            reasons.add("memory breach with no connections");
+        }
+        if (!eventLoopsLive.getAsBoolean()) {
+            reasons.add("event loops not responding");
+        }
+        return reasons;
     }
 
     public boolean ready() {

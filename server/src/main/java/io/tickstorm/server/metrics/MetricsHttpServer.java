@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The HTTP side of the server: {@code /metrics} (Prometheus text, served by simpleclient_httpserver) and the health
@@ -22,10 +23,11 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     public MetricsHttpServer(HostPort address, ServerMetrics metrics, HealthState health) throws IOException {
         HttpServer http = HttpServer.create(address.toSocketAddress(), 64);
-        http.createContext("/health/live", exchange -> respond(exchange, health::live, "event loops not responding"));
-        http.createContext("/health/startup", exchange -> respond(exchange, health::started, "starting"));
+        http.createContext("/health/live", exchange -> respond(exchange, health::live,
+                () -> String.join(", ", health.notLiveReasons())));
+        http.createContext("/health/startup", exchange -> respond(exchange, health::started, () -> "starting"));
         http.createContext("/health/ready", exchange -> respond(exchange, health::ready,
-                String.join(", ", health.notReadyReasons())));
+                () -> String.join(", ", health.notReadyReasons())));
         server = new HTTPServer.Builder().withHttpServer(http).withRegistry(metrics.registry()).withDaemonThreads(true)
                 .build();
     }
@@ -39,10 +41,12 @@ public final class MetricsHttpServer implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", port());
     }
 
-    private static void respond(HttpExchange exchange, BooleanSupplier check, String failure) throws IOException {
+    /** {@code failure} is asked only when the check fails (the liveness reasons re-run the event-loop probe). */
+    private static void respond(HttpExchange exchange, BooleanSupplier check, Supplier<String> failure)
+            throws IOException {
         try (exchange) {
             boolean ok = check.getAsBoolean();
-            byte[] body = ((ok ? "ok" : failure) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ((ok ? "ok" : failure.get()) + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             if ("HEAD".equals(exchange.getRequestMethod())) {

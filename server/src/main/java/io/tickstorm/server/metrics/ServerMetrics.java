@@ -49,6 +49,9 @@ public final class ServerMetrics {
     public static final String RESOURCE_BREACHES = "tick_storm_resource_breaches_total";
     public static final String TLS_RELOADS = "tick_storm_tls_reloads_total";
     public static final String AUTH_CACHE_HITS = "tick_storm_auth_cache_hits_total";
+    public static final String UNAUTHENTICATED_CONNECTIONS = "tick_storm_unauthenticated_connections";
+    public static final String PRE_AUTH_BUFFERED_BYTES = "tick_storm_pre_auth_buffered_bytes";
+    public static final String PRE_AUTH_BUDGET_REFUSALS = "tick_storm_pre_auth_budget_refusals_total";
 
     private final CollectorRegistry registry;
 
@@ -61,6 +64,7 @@ public final class ServerMetrics {
     private final Counter.Child bytesSent;
     private final Counter heartbeatTimeouts;
     private final Counter slowConsumerDisconnects;
+    private final Counter preAuthBudgetRefusals;
     private final Counter tlsHandshakes;
     private final Histogram tlsHandshakeDuration;
     private final Counter batchesSent;
@@ -117,6 +121,9 @@ public final class ServerMetrics {
                 .register(registry);
         slowConsumerDisconnects = Counter.build(SLOW_CONSUMER_DISCONNECTS,
                 "Connections closed with SLOW_CONSUMER (outbound budget or write deadline exceeded).").register(registry);
+        preAuthBudgetRefusals = Counter.build(PRE_AUTH_BUDGET_REFUSALS,
+                "Unauthenticated connections closed because a read would have exceeded the pre-auth buffer budget.")
+                .register(registry);
         batchesSent = Counter.build(BATCHES_SENT, "DATA_BATCH frames written to subscribers, by mode.")
                 .labelNames("mode").register(registry);
         ticksSent = Counter.build(TICKS_SENT, "Ticks written to subscribers (one per tick per subscriber), by mode.")
@@ -195,6 +202,10 @@ public final class ServerMetrics {
 
     public void slowConsumerDisconnected() {
         slowConsumerDisconnects.inc();
+    }
+
+    public void preAuthBudgetRefused() {
+        preAuthBudgetRefusals.inc();
     }
 
     /** Handles for one subscription mode's data-path metrics, resolved once per stream. */

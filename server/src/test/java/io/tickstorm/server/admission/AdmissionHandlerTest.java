@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionHandlerTest {
 
+    /** Lists, per-address cap and rate, without unauthenticated caps (those have tests of their own). */
+    private static AdmissionConfig config(IpFilter filter, int perAddress, double rate, int burst) {
+        return new AdmissionConfig(filter, perAddress, rate, burst, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     private final List<Refusal> responses = new ArrayList<>();
     private final Map<RefusalReason, Integer> counted = new EnumMap<>(RefusalReason.class);
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -95,7 +100,7 @@ class AdmissionHandlerTest {
 
     @Test
     void perAddressCapRefusesThatAddressOnly() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 2, 0, 1000), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 2, 0, 1000), 100);
         PeerChannel a1 = connect(control, "192.0.2.7", new Downstream());
         connect(control, "192.0.2.7", new Downstream());
         PeerChannel a3 = connect(control, "192.0.2.7", new Downstream());
@@ -112,7 +117,7 @@ class AdmissionHandlerTest {
 
     @Test
     void perAddressCountsForgetAddressesWithNoConnections() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 2, 0, 1000), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 2, 0, 1000), 100);
         PeerChannel ch = connect(control, "192.0.2.7", new Downstream());
         assertEquals(1, control.trackedAddresses());
         ch.close();
@@ -122,7 +127,7 @@ class AdmissionHandlerTest {
     @Test
     void blocklistedAndNotAllowlistedAddressesAreRefusedWithoutTakingASlot() {
         IpFilter filter = IpFilter.parse("10.0.0.0/8, 2001:db8::/32", "10.6.6.0/24, 2001:db8:bad::/48");
-        AdmissionControl control = control(new AdmissionConfig(filter, 0, 0, 1000), 100);
+        AdmissionControl control = control(config(filter, 0, 0, 1000), 100);
 
         assertTrue(connect(control, "10.1.2.3", new Downstream()).isActive());
         assertTrue(connect(control, "2001:db8::1", new Downstream()).isActive());
@@ -152,7 +157,7 @@ class AdmissionHandlerTest {
 
     @Test
     void rateGuardDelaysConnectionsOverTheBurstThenAdmitsThem() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 2, 2), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 2, 2), 100);
         Downstream d1 = new Downstream();
         Downstream d2 = new Downstream();
         Downstream d3 = new Downstream();
@@ -180,7 +185,7 @@ class AdmissionHandlerTest {
 
     @Test
     void delayedConnectionThatClosesFirstIsNeverSeenDownstreamAndFreesItsSlot() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 1, 1), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 1, 1), 100);
         connect(control, "203.0.113.9", new Downstream());
         Downstream held = new Downstream();
         PeerChannel waiting = connect(control, "203.0.113.9", held);
@@ -202,7 +207,7 @@ class AdmissionHandlerTest {
 
     @Test
     void rateGuardIsPerAddress() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 1, 1), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 1, 1), 100);
         Downstream a = new Downstream();
         Downstream b = new Downstream();
         connect(control, "203.0.113.9", new Downstream());
@@ -221,7 +226,7 @@ class AdmissionHandlerTest {
         plain.close();
         assertEquals(0, open.activeConnections());
 
-        AdmissionControl restricted = control(new AdmissionConfig(IpFilter.parse("10.0.0.0/8", ""), 0, 0, 1), 10);
+        AdmissionControl restricted = control(config(IpFilter.parse("10.0.0.0/8", ""), 0, 0, 1), 10);
         assertFalse(new EmbeddedChannel(restricted.handler()).isOpen());
         assertEquals(Map.of(RefusalReason.NOT_ALLOWLISTED, 1), counted);
     }
