@@ -230,4 +230,71 @@ class AdmissionHandlerTest {
         assertFalse(new EmbeddedChannel(restricted.handler()).isOpen());
         assertEquals(Map.of(RefusalReason.NOT_ALLOWLISTED, 1), counted);
     }
+
+    private static AdmissionConfig unauthenticatedCaps(int total, int perAddress) {
+        return new AdmissionConfig(IpFilter.OPEN, 0, 0, 1000, total, perAddress);
+    }
+
+    @Test
+    void unauthenticatedCapRefusesNewConnectionsUntilOneAuthenticatesOrCloses() {
+        AdmissionControl control = control(unauthenticatedCaps(2, 2), 100);
+        PeerChannel a = connect(control, "10.0.0.1", new Downstream());
+        PeerChannel b = connect(control, "10.0.0.2", new Downstream());
+        Downstream refusedDownstream = new Downstream();
+        PeerChannel c = connect(control, "10.0.0.3", refusedDownstream);
+
+        assertFalse(c.isOpen());
+        assertEquals(0, refusedDownstream.active);
+        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_CAP, "unauthenticated-connection cap 2 reached")),
+                responses);
+        assertEquals(Map.of(RefusalReason.UNAUTHENTICATED_CAP, 1), counted);
+        assertEquals(2, control.activeConnections(), "the refused connection gave its slot back");
+        assertEquals(2, control.unauthenticatedConnections());
+
+        control.authenticated(a);
+        control.authenticated(a);
+        assertEquals(1, control.unauthenticatedConnections(), "authenticated once, freed once");
+        assertTrue(connect(control, "10.0.0.4", new Downstream()).isActive());
+        b.close();
+        assertTrue(connect(control, "10.0.0.5", new Downstream()).isActive());
+        assertEquals(3, control.activeConnections());
+        assertEquals(2, control.unauthenticatedConnections(), "the authenticated one counts only against the cap");
+        a.close();
+        assertEquals(2, control.unauthenticatedConnections(), "closing an authenticated one frees no such slot");
+    }
+
+    @Test
+    void perAddressUnauthenticatedCapRefusesThatAddressOnly() {
+        AdmissionControl control = control(unauthenticatedCaps(100, 2), 100);
+        PeerChannel first = connect(control, "192.0.2.7", new Downstream());
+        connect(control, "192.0.2.7", new Downstream());
+        PeerChannel third = connect(control, "192.0.2.7", new Downstream());
+        PeerChannel other = connect(control, "192.0.2.8", new Downstream());
+
+        assertFalse(third.isOpen());
+        assertTrue(other.isActive());
+        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_ADDRESS_CAP,
+                "per-address unauthenticated-connection cap 2 reached")), responses);
+        assertEquals(3, control.activeConnections());
+        assertEquals(3, control.unauthenticatedConnections());
+
+        control.authenticated(first);
+        assertTrue(connect(control, "192.0.2.7", new Downstream()).isActive(),
+                "an address may hold any number of authenticated connections");
+    }
+
+    @Test
+    void unauthenticatedCapsDeriveFromTheConnectionCapAndStayBelowIt() {
+        AdmissionControl derived = control(unauthenticatedCaps(0, 0), 400);
+        assertEquals(200, derived.unauthenticatedCap(), "half the connection cap");
+        assertEquals(50, derived.unauthenticatedPerAddressCap(), "a quarter of that per address");
+
+        AdmissionControl explicit = control(unauthenticatedCaps(1000, 500), 400);
+        assertEquals(400, explicit.unauthenticatedCap(), "never above the connection cap");
+        assertEquals(400, explicit.unauthenticatedPerAddressCap(), "nor above the total");
+
+        AdmissionControl tiny = control(unauthenticatedCaps(0, 0), 1);
+        assertEquals(1, tiny.unauthenticatedCap());
+        assertEquals(1, tiny.unauthenticatedPerAddressCap());
+    }
 }
