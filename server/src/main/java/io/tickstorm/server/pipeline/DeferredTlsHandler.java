@@ -3,6 +3,8 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.tickstorm.server.tls.ReloadingSslContext;
 import io.tickstorm.server.tls.TlsHandshakeHandler;
 import io.tickstorm.server.tls.TlsHandshakeListener;
@@ -26,7 +28,13 @@ final class DeferredTlsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, tls.newHandler(ctx.alloc()));
+        SslHandler ssl = tls.newHandler(ctx.alloc());
+        // A partial TLS record is merged into one buffer instead of kept as a composite of every read that brought
+        // a piece of it (Netty's choice for OpenSSL): a client sending a record one byte per segment would otherwise
+        // pin a whole read buffer per byte, many times what the pre-auth budget charges it
+        // (bench/results/attacks-h1a.md). Clients send little, so the copy costs nothing that matters.
+        ssl.setCumulator(ByteToMessageDecoder.MERGE_CUMULATOR);
+        pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, ssl);
         pipeline.addAfter(ServerChannelInitializer.TLS, ServerChannelInitializer.TLS_HANDSHAKE,
                 new TlsHandshakeHandler(listener));
         pipeline.remove(this);

@@ -27,6 +27,7 @@ class UnauthenticatedCapIT {
 
     private static final int CAP = 320;
     private static final int PER_ADDRESS = 300;
+    private static final String ACTIVE = "tick_storm_active_connections";
     private static final String UNAUTHENTICATED = "tick_storm_unauthenticated_connections";
     private static final String REFUSALS =
             "tick_storm_connections_rejected_total{reason=\"unauthenticated_address_cap\",}";
@@ -44,7 +45,7 @@ class UnauthenticatedCapIT {
             for (int i = 0; i < PER_ADDRESS; i++) {
                 silent.add(RawClient.connectFrom("127.0.0.2", server.tickAddress()));
             }
-            scraper.await(UNAUTHENTICATED, PER_ADDRESS);
+            scraper.await(ACTIVE, PER_ADDRESS);
 
             for (int i = 0; i < 3; i++) {
                 try (RawClient refused = RawClient.connectFrom("127.0.0.2", server.tickAddress())) {
@@ -54,6 +55,7 @@ class UnauthenticatedCapIT {
                 }
             }
             assertEquals(3, scraper.value(REFUSALS));
+            assertEquals(PER_ADDRESS, scraper.value(UNAUTHENTICATED));
 
             try (RawClient legitimate = RawClient.connectFrom("127.0.0.3", server.tickAddress())) {
                 legitimate.authenticate();
