@@ -148,7 +148,7 @@ public final class TickServer implements AutoCloseable {
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
-        allocator = newAllocator(config.allocator());
+        allocator = allocatorFor(config.allocator());
         preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
@@ -202,15 +202,22 @@ public final class TickServer implements AutoCloseable {
     /**
      * One allocator for the channels and the fan-out, chosen by configuration rather than by Netty's global
      * default, because whether memory comes back after a flood of connections depends on it (measured in
-     * bench/results/attacks-h1a.md).
+     * bench/results/attacks-h1a.md). Each is the JVM-wide instance: a pool's chunks outlive any one server (there is
+     * no way to free them), so servers started one after another in one JVM (tests) share a pool instead of each
+     * leaving one behind.
      */
-    private static ByteBufAllocator newAllocator(AllocatorType type) {
-        boolean preferDirect = PlatformDependent.directBufferPreferred();
+    private static ByteBufAllocator allocatorFor(AllocatorType type) {
         return switch (type) {
-            case POOLED -> new PooledByteBufAllocator(preferDirect);
-            case ADAPTIVE -> new AdaptiveByteBufAllocator(preferDirect);
-            case UNPOOLED -> new UnpooledByteBufAllocator(preferDirect);
+            case POOLED -> PooledByteBufAllocator.DEFAULT;
+            case ADAPTIVE -> SharedAdaptiveAllocator.INSTANCE;
+            case UNPOOLED -> UnpooledByteBufAllocator.DEFAULT;
         };
+    }
+
+    /** Netty has no shared adaptive instance unless it is the configured global default; created on first use. */
+    private static final class SharedAdaptiveAllocator {
+        static final ByteBufAllocator INSTANCE =
+                new AdaptiveByteBufAllocator(PlatformDependent.directBufferPreferred());
     }
 
     /**

@@ -25,11 +25,9 @@ public final class HealthState {
     private final BooleanSupplier eventLoopsLive;
     private final BooleanSupplier memoryBreachIdle;
 
-    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive) {
-        this(breach, eventLoopsLive, () -> false);
-    }
-
     /**
+     * @param breach           true while a resource is in breach
+     * @param eventLoopsLive   the event-loop probe
      * @param memoryBreachIdle true while memory has stayed in breach with no connection for too long
      */
     public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive, BooleanSupplier memoryBreachIdle) {
