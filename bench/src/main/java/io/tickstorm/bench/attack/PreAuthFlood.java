@@ -175,8 +175,8 @@ public final class PreAuthFlood {
         if (subscriber != null) {
             subscriber.finish();
         }
-        System.out.printf("summary: peak direct %d MiB, peak RSS %d MiB; end direct %d MiB, end RSS %d MiB; first login:"
-                + " %s%s; subscriber: %s; attackers: %s%n", peakDirect >> 20, peakRss >> 20, directBytes() >> 20,
+        System.out.printf("summary: peak direct %d MiB, peak RSS %d MiB; end direct %d MiB, end RSS %d MiB;"
+                + " first login: %s%s; subscriber: %s; attackers: %s%n", peakDirect >> 20, peakRss >> 20, directBytes() >> 20,
                 rssBytes() >> 20, firstLogin, lastFailure.isEmpty() ? "" : " (last failure: " + lastFailure + ")",
                 subscriber == null ? "none" : subscriber.report(), answers);
     }

@@ -245,8 +245,8 @@ class AdmissionHandlerTest {
 
         assertFalse(c.isOpen());
         assertEquals(0, refusedDownstream.active);
-        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_CAP, "unauthenticated-connection cap 2 reached")),
-                responses);
+        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_CAP,
+                "unauthenticated-connection cap 2 reached")), responses);
         assertEquals(Map.of(RefusalReason.UNAUTHENTICATED_CAP, 1), counted);
         assertEquals(2, control.activeConnections(), "the refused connection gave its slot back");
         assertEquals(2, control.unauthenticatedConnections());
