@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param lowWater            usage ratio below which a breach clears ({@code RESOURCE_LOW_WATER})
  * @param sampleInterval      resource sampling period ({@code RESOURCE_SAMPLE_INTERVAL_MS})
  * @param cgroupRoot          root under which {@code /proc} and the cgroup mounts are read ({@code CGROUP_ROOT})
+ * @param memoryBreachIdleTimeout how long heap or direct memory may stay in breach with no connection before
+ *                            liveness fails; zero = never ({@code MEMORY_BREACH_IDLE_TIMEOUT_MS})
  */
 public record LimitsConfig(
         int maxConnections,
@@ -31,7 +33,8 @@ public record LimitsConfig(
         double highWater,
         double lowWater,
         Duration sampleInterval,
-        Path cgroupRoot) {
+        Path cgroupRoot,
+        Duration memoryBreachIdleTimeout) {
 
     /** The configuration path this record is read from. */
     public static final String PATH = "tick-storm.limits";
@@ -56,6 +59,10 @@ public record LimitsConfig(
             throw invalid("sample-interval", "must be positive, was " + sampleInterval);
         }
         Objects.requireNonNull(cgroupRoot, "cgroupRoot");
+        Objects.requireNonNull(memoryBreachIdleTimeout, "memoryBreachIdleTimeout");
+        if (memoryBreachIdleTimeout.isNegative()) {
+            throw invalid("memory-breach-idle-timeout", "must not be negative, was " + memoryBreachIdleTimeout);
+        }
     }
 
     /**
@@ -76,7 +83,8 @@ public record LimitsConfig(
                     c.getDouble("breach-high-water"),
                     c.getDouble("breach-low-water"),
                     c.getDuration("sample-interval"),
-                    Path.of(c.getString("cgroup-root")));
+                    Path.of(c.getString("cgroup-root")),
+                    c.getDuration("memory-breach-idle-timeout"));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException(PATH + ": " + e.getMessage(), e);
         }

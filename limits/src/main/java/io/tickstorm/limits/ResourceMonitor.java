@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   usage/limit  ──▶ &ge; high-water ──▶ BREACH (WARN "resource breach", count +1, listener.breachStarted)
  *   BREACH and usage/limit &lt; low-water ──▶ clear (INFO "resource breach cleared", listener.breachCleared)
  * </pre>
- * Between the two marks a resource keeps its state, so usage hovering at the high-water mark does not flap.
+ * Between the two marks a resource keeps its state, so usage hovering at the high-water mark does not flap. An
+ * optional {@link IdleMemoryBreachRule} is applied after every sample: a heap or direct-memory breach that lasts with
+ * no connections is reported by {@link #memoryBreachIdle()}, for liveness.
  *
  * <p>Threading: {@link #sampleOnce()} runs on one thread at a time (the scheduler's, or a test's); samplers and the
  * listener are called there. The accessors read published state and may be called from any thread (a Prometheus
@@ -38,6 +40,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private final double highWater;
     private final double lowWater;
     private final ResourceBreachListener listener;
+    private final IdleMemoryBreachRule idleRule;
 
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
     private final AtomicLongArray ratioBits = new AtomicLongArray(COUNT);
@@ -56,6 +59,16 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public ResourceMonitor(List<MonitoredResource> resources, double highWater, double lowWater,
             ResourceBreachListener listener) {
+        this(resources, highWater, lowWater, listener, null);
+    }
+
+    /**
+     * As above, plus the rule applied after every sample.
+     *
+     * @param idleRule null for none
+     */
+    public ResourceMonitor(List<MonitoredResource> resources, double highWater, double lowWater,
+            ResourceBreachListener listener, IdleMemoryBreachRule idleRule) {
         if (!(highWater > 0 && highWater <= 1 && lowWater > 0 && lowWater < highWater)) {
             throw new IllegalArgumentException(
                     "need 0 < lowWater < highWater <= 1, got " + lowWater + ", " + highWater);
@@ -69,6 +82,7 @@ public final class ResourceMonitor implements AutoCloseable {
         this.highWater = highWater;
         this.lowWater = lowWater;
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.idleRule = idleRule;
     }
 
     /**
@@ -79,7 +93,8 @@ public final class ResourceMonitor implements AutoCloseable {
      * already held to the cap, and the metrics port to its own cap, so this remainder is where a descriptor leak
      * shows; watching all descriptors against the limit would declare a breach at 90 % of the limit, before the cap,
      * and counting the metrics port's sockets here would let idle HTTP clients close the tick port's admission. The
-     * water marks are those of {@code limits.config()}.
+     * water marks are those of {@code limits.config()}, and so is the {@link IdleMemoryBreachRule}'s timeout (none
+     * when it is zero).
      *
      * <pre>
      *   open files = connections (&le; cap) + metrics sockets (&le; their cap) + the rest
@@ -87,23 +102,26 @@ public final class ResourceMonitor implements AutoCloseable {
      *   limit      = open-file limit - connection cap - metrics socket cap   (at least 1)
      * </pre>
      *
-     * @param directMemoryUsed direct memory in use
-     * @param connections      sockets held by connections, counted from {@code accept()} (so a connection storm
-     *                         waiting for busy event loops is not mistaken for a leak)
-     * @param metricsSockets   sockets open on the metrics and health port, counted from {@code accept()}
-     * @param metricsSocketCap the most sockets the metrics port holds; it comes out of the descriptor reserve
+     * @param directMemoryUsed    direct memory in use
+     * @param connections         sockets held by connections, counted from {@code accept()} (so a connection storm
+     *                            waiting for busy event loops is not mistaken for a leak)
+     * @param admittedConnections connections admitted and not yet closed, for the idle-breach rule (sockets being
+     *                            refused during the breach must not count as the server holding connections)
+     * @param metricsSockets      sockets open on the metrics and health port, counted from {@code accept()}
+     * @param metricsSocketCap    the most sockets the metrics port holds; it comes out of the descriptor reserve
      */
     public static ResourceMonitor forLimits(Limits limits, LongSupplier directMemoryUsed, LongSupplier connections,
-            LongSupplier metricsSockets, int metricsSocketCap, ResourceBreachListener listener) {
-        return forLimits(limits, JvmSamplers.openFileDescriptors(), directMemoryUsed, connections, metricsSockets,
-                metricsSocketCap, listener);
+            LongSupplier admittedConnections, LongSupplier metricsSockets, int metricsSocketCap,
+            ResourceBreachListener listener) {
+        return forLimits(limits, JvmSamplers.openFileDescriptors(), directMemoryUsed, connections, admittedConnections,
+                metricsSockets, metricsSocketCap, listener);
     }
 
-    /** {@link #forLimits(Limits, LongSupplier, LongSupplier, LongSupplier, int, ResourceBreachListener)} with the
-     * process's descriptor count injected (tests). */
+    /** {@link #forLimits(Limits, LongSupplier, LongSupplier, LongSupplier, LongSupplier, int, ResourceBreachListener)}
+     * with the process's descriptor count injected (tests). */
     static ResourceMonitor forLimits(Limits limits, LongSupplier openFiles, LongSupplier directMemoryUsed,
-            LongSupplier connections, LongSupplier metricsSockets, int metricsSocketCap,
-            ResourceBreachListener listener) {
+            LongSupplier connections, LongSupplier admittedConnections, LongSupplier metricsSockets,
+            int metricsSocketCap, ResourceBreachListener listener) {
         if (metricsSocketCap < 0) {
             throw new IllegalArgumentException("metricsSocketCap must not be negative, was " + metricsSocketCap);
         }
@@ -115,7 +133,11 @@ public final class ResourceMonitor implements AutoCloseable {
         resources.add(new MonitoredResource(Resource.OPEN_FILES, () -> Math.max(0, openFiles.getAsLong()
                 - connections.getAsLong() - Math.min(metricsSockets.getAsLong(), metricsSocketCap)), reserve));
         resources.add(new MonitoredResource(Resource.CONNECTIONS, connections, limits.connectionCap()));
-        return new ResourceMonitor(resources, limits.config().highWater(), limits.config().lowWater(), listener);
+        Duration idleTimeout = limits.config().memoryBreachIdleTimeout();
+        IdleMemoryBreachRule idleRule = idleTimeout.isZero() ? null
+                : new IdleMemoryBreachRule(admittedConnections, idleTimeout, System::nanoTime);
+        return new ResourceMonitor(resources, limits.config().highWater(), limits.config().lowWater(), listener,
+                idleRule);
     }
 
     /** Samples every resource once and applies the water marks. */
@@ -125,6 +147,22 @@ public final class ResourceMonitor implements AutoCloseable {
                 sample(r);
             }
         }
+        if (idleRule != null) {
+            idleRule.evaluate(breachActive(Resource.HEAP) || breachActive(Resource.DIRECT_MEMORY));
+        }
+    }
+
+    /**
+     * Whether heap or direct memory has stayed in breach with no connection for the idle rule's timeout (false
+     * without a rule): the server will not recover by itself, so liveness should fail.
+     */
+    public boolean memoryBreachIdle() {
+        return idleRule != null && idleRule.idle();
+    }
+
+    /** The idle-breach rule's timeout, or zero without a rule. */
+    public Duration memoryBreachIdleTimeout() {
+        return idleRule == null ? Duration.ZERO : idleRule.timeout();
     }
 
     private void sample(MonitoredResource r) {

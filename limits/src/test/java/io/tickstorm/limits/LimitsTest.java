@@ -16,7 +16,7 @@ class LimitsTest {
 
     private static LimitsConfig config(int maxConnections, long maxOpenFiles, long maxMemoryBytes) {
         return new LimitsConfig(maxConnections, maxOpenFiles, maxMemoryBytes, 16 * 1024, 128, 128 * MIB, 0.9, 0.8,
-                Duration.ofSeconds(1), Path.of("/"));
+                Duration.ofSeconds(1), Path.of("/"), Duration.ofMinutes(1));
     }
 
     private static CgroupLimits cgroup(long memoryBytes, double cpus) {
@@ -141,7 +141,7 @@ class LimitsTest {
     @Test
     void detectsFromAFixtureTree() {
         LimitsConfig config = new LimitsConfig(0, 0, 0, 16 * 1024, 128, 128 * MIB, 0.9, 0.8, Duration.ofSeconds(1),
-                Fixtures.tree("v2-nested"));
+                Fixtures.tree("v2-nested"), Duration.ofMinutes(1));
         Limits limits = Limits.detect(config, 0);
         assertEquals(OptionalLong.of(512 * MIB), limits.memoryLimitBytes());
         assertEquals(OptionalLong.of(1024), limits.openFilesLimit());

@@ -176,8 +176,8 @@ class ResourceMonitorTest {
         Limits limits = Limits.derive(CgroupLimits.NONE, OptionalLong.of(1000),
                 new JvmResources(1L << 30, 0, 2), LimitsConfig.from(
                         com.typesafe.config.ConfigFactory.defaultReference().resolve()), 0);
-        ResourceMonitor m = ResourceMonitor.forLimits(limits, () -> 0, connections::get, () -> 0, METRICS_CAP,
-                listener);
+        ResourceMonitor m = ResourceMonitor.forLimits(limits, () -> 0, connections::get, connections::get, () -> 0,
+                METRICS_CAP, listener);
         connections.set(limits.connectionCap());
         m.sampleOnce();
         assertEquals(1000 - limits.connectionCap() - METRICS_CAP, m.limit(Resource.OPEN_FILES),
@@ -187,6 +187,91 @@ class ResourceMonitorTest {
         connections.set(0);
         m.sampleOnce();
         assertTrue(m.value(Resource.OPEN_FILES) > 0, "this process has open files outside connections");
+        assertEquals(Duration.ofMinutes(1), m.memoryBreachIdleTimeout(), "the shipped default");
+    }
+
+    private final AtomicLong direct = new AtomicLong();
+    private final AtomicLong admitted = new AtomicLong();
+    private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
+
+    /** Heap and direct memory against 1000, the idle rule at 60 s on a hand-moved clock. */
+    private ResourceMonitor idleRuleMonitor() {
+        return new ResourceMonitor(List.of(
+                new MonitoredResource(Resource.HEAP, heap::get, 1000),
+                new MonitoredResource(Resource.DIRECT_MEMORY, direct::get, 1000),
+                new MonitoredResource(Resource.CONNECTIONS, connections::get, 100)), 0.9, 0.8, listener,
+                new IdleMemoryBreachRule(admitted::get, Duration.ofSeconds(60), nanos::get));
+    }
+
+    private void advanceSeconds(long seconds, ResourceMonitor m) {
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
+        m.sampleOnce();
+    }
+
+    @Test
+    void directMemoryBreachWithNoConnectionForTheTimeoutIsIdle() {
+        Logger ruleLogger = (Logger) LoggerFactory.getLogger(IdleMemoryBreachRule.class);
+        ruleLogger.addAppender(logs);
+        ResourceMonitor m = idleRuleMonitor();
+        direct.set(950);
+        m.sampleOnce();
+        assertTrue(m.breachActive(Resource.DIRECT_MEMORY));
+        advanceSeconds(59, m);
+        assertFalse(m.memoryBreachIdle(), "not before the timeout");
+        advanceSeconds(1, m);
+        assertTrue(m.memoryBreachIdle());
+        assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR
+                && e.getFormattedMessage().startsWith("memory breach with no connections for 60 s")), "logged");
+
+        direct.set(700);
+        advanceSeconds(1, m);
+        assertFalse(m.memoryBreachIdle(), "a cleared breach is no longer idle");
+        ruleLogger.detachAppender(logs);
+    }
+
+    @Test
+    void heapBreachCountsToo() {
+        ResourceMonitor m = idleRuleMonitor();
+        heap.set(990);
+        m.sampleOnce();
+        advanceSeconds(60, m);
+        assertTrue(m.memoryBreachIdle());
+    }
+
+    @Test
+    void anyConnectionDuringTheBreachRestartsTheCount() {
+        ResourceMonitor m = idleRuleMonitor();
+        direct.set(950);
+        m.sampleOnce();
+        advanceSeconds(50, m);
+        admitted.set(1);
+        advanceSeconds(5, m);
+        assertFalse(m.memoryBreachIdle(), "memory held for a connection may come back when it closes");
+        admitted.set(0);
+        advanceSeconds(1, m);
+        advanceSeconds(59, m);
+        assertFalse(m.memoryBreachIdle(), "the count starts again once the last connection is gone");
+        advanceSeconds(1, m);
+        assertTrue(m.memoryBreachIdle());
+        admitted.set(3);
+        advanceSeconds(1, m);
+        assertFalse(m.memoryBreachIdle());
+    }
+
+    @Test
+    void otherBreachesAndAMonitorWithoutTheRuleNeverMakeItIdle() {
+        ResourceMonitor m = idleRuleMonitor();
+        connections.set(99);
+        m.sampleOnce();
+        advanceSeconds(600, m);
+        assertTrue(m.breachActive(Resource.CONNECTIONS));
+        assertFalse(m.memoryBreachIdle(), "only heap and direct memory count");
+
+        ResourceMonitor without = monitor();
+        heap.set(999);
+        without.sampleOnce();
+        assertFalse(without.memoryBreachIdle());
+        assertEquals(Duration.ZERO, without.memoryBreachIdleTimeout());
     }
 
     @Test
@@ -197,7 +282,7 @@ class ResourceMonitorTest {
         AtomicLong openFiles = new AtomicLong();
         AtomicLong metricsSockets = new AtomicLong();
         ResourceMonitor m = ResourceMonitor.forLimits(limits, openFiles::get, () -> 0, connections::get,
-                metricsSockets::get, METRICS_CAP, listener);
+                connections::get, metricsSockets::get, METRICS_CAP, listener);
         long reserve = m.limit(Resource.OPEN_FILES);
         long others = reserve / 2;
 

@@ -1,7 +1,10 @@
 package io.tickstorm.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -32,6 +35,7 @@ import io.tickstorm.server.admission.Refusal;
 import io.tickstorm.server.admission.RefusalReason;
 import io.tickstorm.server.admission.RefusalResponder;
 import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.config.AllocatorType;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.FanOutContext;
@@ -56,6 +60,7 @@ import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.pipeline.AcceptedConnectionCounter;
 import io.tickstorm.server.pipeline.ErrorResponder;
 import io.tickstorm.server.pipeline.OverloadRefusalResponder;
+import io.tickstorm.server.pipeline.PreAuthBudget;
 import io.tickstorm.server.pipeline.ServerChannelInitializer;
 import io.tickstorm.server.tls.GeneratedCertificate;
 import io.tickstorm.server.tls.ReloadingSslContext;
@@ -109,6 +114,8 @@ public final class TickServer implements AutoCloseable {
     private volatile TickFeed feed;
     private MetricsHttpServer http;
     private ErrorResponder responder;
+    private ByteBufAllocator allocator;
+    private PreAuthBudget preAuthBudget;
     private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
     private boolean closed;
     private volatile EventLoopProbe liveness;
@@ -117,7 +124,7 @@ public final class TickServer implements AutoCloseable {
         this.config = config;
         this.limits = limits;
         this.metrics = metrics;
-        this.health = new HealthState(this::inBreach, this::eventLoopsLive, this::feedRunning);
+        this.health = new HealthState(this::inBreach, this::eventLoopsLive, this::memoryBreachIdle, this::feedRunning);
     }
 
     private boolean inBreach() {
@@ -127,6 +134,10 @@ public final class TickServer implements AutoCloseable {
     private boolean feedRunning() {
         TickFeed current = feed;
         return current != null && current.isRunning();
+    }
+
+    private boolean memoryBreachIdle() {
+        return monitor != null && monitor.memoryBreachIdle();
     }
 
     private boolean eventLoopsLive() {
@@ -161,6 +172,8 @@ public final class TickServer implements AutoCloseable {
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
+        allocator = allocatorFor(config.allocator());
+        preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
         maintenance.scheduleWithFixedDelay(this::reloadCredentials, 10, 10, TimeUnit.SECONDS);
@@ -170,7 +183,8 @@ public final class TickServer implements AutoCloseable {
                 this::admissionGate, tls != null ? RefusalResponder.CLOSE : new OverloadRefusalResponder(metrics),
                 reason -> metrics.connectionRejected(reason.label()), System::nanoTime);
         monitor = ResourceMonitor.forLimits(limits, TickServer::directMemoryUsed, accepted::open,
-                http::openConnections, config.metrics().maxConnections(), ResourceBreachListener.NONE);
+                admission::activeConnections, http::openConnections, config.metrics().maxConnections(),
+                ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
 
         FeedConfig feedConfig = config.feed();
@@ -181,7 +195,7 @@ public final class TickServer implements AutoCloseable {
         BarHistory history = BarHistory.startingAt(Math.floorDiv(clock.epochNanos(), 1_000_000L), feedConfig,
                 source.canBackfill());
         MarketView market = new MarketView(universe, history, new LatestTicks(universe.capacity()), this::wakeFeed);
-        FanOutContext context = new FanOutContext(ByteBufAllocator.DEFAULT, responder, clock, config.maxPayloadBytes(),
+        FanOutContext context = new FanOutContext(allocator, responder, clock, config.maxPayloadBytes(),
                 config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
@@ -193,13 +207,15 @@ public final class TickServer implements AutoCloseable {
                 .channel(serverChannelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(accepted)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.write().lowWaterMarkBytes(), config.write().highWaterMarkBytes()))
                 .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
-                        channels, responder));
+                        channels, responder, preAuthBudget));
         serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
         feed.start();
         health.markStarted();
@@ -209,6 +225,9 @@ public final class TickServer implements AutoCloseable {
                         : "plain TCP (TLS disabled)",
                 epoll ? "epoll" : "nio", config.metrics().address().host() + ":" + http.port(),
                 limits.eventLoopThreads());
+        LOG.info("Before AUTH: frames up to {} bytes, {} unauthenticated connections ({} per address), {} bytes "
+                + "pending in total; {} allocator", config.preAuth().maxPayloadBytes(), admission.unauthenticatedCap(),
+                admission.unauthenticatedPerAddressCap(), preAuthBudget.limitBytes(), config.allocator().configValue());
     }
 
     /**
@@ -240,6 +259,27 @@ public final class TickServer implements AutoCloseable {
         if (current != null) {
             current.wake();
         }
+    }
+
+    /**
+     * One allocator for the channels and the fan-out, chosen by configuration rather than by Netty's global
+     * default, because whether memory comes back after a flood of connections depends on it (measured in
+     * bench/results/attacks-h1a.md). Each is the JVM-wide instance: a pool's chunks outlive any one server (there is
+     * no way to free them), so servers started one after another in one JVM (tests) share a pool instead of each
+     * leaving one behind.
+     */
+    private static ByteBufAllocator allocatorFor(AllocatorType type) {
+        return switch (type) {
+            case POOLED -> PooledByteBufAllocator.DEFAULT;
+            case ADAPTIVE -> SharedAdaptiveAllocator.INSTANCE;
+            case UNPOOLED -> UnpooledByteBufAllocator.DEFAULT;
+        };
+    }
+
+    /** Netty has no shared adaptive instance unless it is the configured global default; created on first use. */
+    private static final class SharedAdaptiveAllocator {
+        static final ByteBufAllocator INSTANCE =
+                new AdaptiveByteBufAllocator(PlatformDependent.directBufferPreferred());
     }
 
     /**
@@ -280,6 +320,12 @@ public final class TickServer implements AutoCloseable {
         metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
                 + "(each connection's share of the outbound budget; shared batches count once per connection).",
                 this::pendingOutboundBytes);
+        metrics.gauge(ServerMetrics.UNAUTHENTICATED_CONNECTIONS,
+                "Connections admitted that have not authenticated yet (TLS handshake and AUTH included).",
+                () -> admission.unauthenticatedConnections());
+        metrics.gauge(ServerMetrics.PRE_AUTH_BUFFERED_BYTES,
+                "Bytes unauthenticated connections have sent and the server not yet consumed (the pre-auth budget "
+                        + "in use).", () -> preAuthBudget.usedBytes());
         metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
                 () -> fanOut.streamCount());
         Map<List<String>, DoubleSupplier> subscriptions = new LinkedHashMap<>();

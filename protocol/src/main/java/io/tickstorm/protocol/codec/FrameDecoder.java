@@ -1,6 +1,7 @@
 package io.tickstorm.protocol.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tickstorm.protocol.Direction;
@@ -26,36 +27,113 @@ import java.util.List;
  * decoder discards everything that follows, so the peer is told exactly once.
  *
  * <p>The payload of an emitted frame is a retained slice of the cumulation buffer (no copy); the consumer releases it.
+ *
+ * <p>Two controls serve a server's unauthenticated phase (PROTOCOL.md §2 and §5.1), both called on the channel's
+ * event loop: {@link #maxPayloadBytes(int)} changes the length limit for the frames not yet decoded (a small pre-auth
+ * limit, raised once the peer has authenticated), and {@link #pause()} / {@link #resume()} stop decoding after the
+ * frame just delivered, so bytes that arrived behind it (in the same read) stay buffered, neither parsed nor
+ * checked, until the application is ready for them:
+ *
+ * <pre>
+ *   read: [AUTH][SUBSCRIBE][HEARTB..       AUTH delivered; consumer calls pause()
+ *   held:       [SUBSCRIBE][HEARTB..       (nothing decoded; the consumer stops reading the socket too)
+ *   resume():   SUBSCRIBE delivered, partial HEARTBEAT waits for the rest as usual
+ * </pre>
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
-    private final int maxPayloadBytes;
     private final Direction inbound;
+    private int maxPayloadBytes;
     private boolean failed;
+    private boolean paused;
+    private ChannelHandlerContext ctx;
 
     /**
      * @param maxPayloadBytes largest payload accepted; a larger length field is {@code MESSAGE_TOO_LARGE}
      * @param inbound the direction of the frames this side receives (a server receives {@code CLIENT_TO_SERVER})
      */
     public FrameDecoder(int maxPayloadBytes, Direction inbound) {
-        if (maxPayloadBytes < 0) {
-            throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected >= 0)");
-        }
         if (inbound == null) {
             throw new NullPointerException("inbound");
         }
-        this.maxPayloadBytes = maxPayloadBytes;
+        this.maxPayloadBytes = checkMaxPayload(maxPayloadBytes);
         this.inbound = inbound;
     }
 
+    private static int checkMaxPayload(int maxPayloadBytes) {
+        if (maxPayloadBytes < 0) {
+            throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected >= 0)");
+        }
+        return maxPayloadBytes;
+    }
+
+    /** The largest payload the next frame may announce. */
     public int maxPayloadBytes() {
         return maxPayloadBytes;
+    }
+
+    /**
+     * Sets the largest payload accepted from now on: it applies to every frame not yet decoded, including those
+     * held back by {@link #pause()}. A server starts with its pre-auth limit and raises it once the peer has
+     * authenticated.
+     */
+    public void maxPayloadBytes(int maxPayloadBytes) {
+        this.maxPayloadBytes = checkMaxPayload(maxPayloadBytes);
+    }
+
+    /**
+     * Stops decoding after the frame being delivered: what follows stays in the cumulation buffer, undecoded, until
+     * {@link #resume()}. Bytes that keep arriving are buffered too; stopping the reads that bring them is the
+     * caller's part.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /**
+     * Decodes and delivers, in order, what arrived while paused (a partial frame keeps waiting for its rest, as
+     * always), then decodes as usual. A protocol violation among those bytes is fired as an exception, as it would
+     * have been on arrival.
+     */
+    public void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        if (ctx == null || ctx.isRemoved() || bufferedBytes() == 0) {
+            return;
+        }
+        try {
+            // An empty read runs the usual cumulate-and-decode path over the bytes held back.
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    /** Whether decoding is paused. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Bytes received and not yet decoded into a frame (a partial frame, or what waits behind a pause). */
+    public int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (paused) {
             return;
         }
         try {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tickstorm.protocol.Direction;
 import io.tickstorm.protocol.FrameDescriptor;
@@ -16,6 +18,8 @@ import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.HeartbeatRequest;
 import io.tickstorm.protocol.proto.SubscribeRequest;
 import io.tickstorm.protocol.proto.SubscriptionMode;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
@@ -234,5 +238,131 @@ class FrameDecoderTest {
             FrameType type = FrameType.fromCode(code);
             assertTrue(code >= 1 && code <= 7 ? type != null && type.code() == code : type == null);
         }
+    }
+
+    /** Stands in for a server's auth handler: pauses the decoder when an AUTH arrives and keeps every frame. */
+    private static final class PausingOnAuth extends ChannelInboundHandlerAdapter {
+        private final FrameDecoder decoder;
+        final List<Frame> received = new ArrayList<>();
+
+        PausingOnAuth(FrameDecoder decoder) {
+            this.decoder = decoder;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Frame frame = (Frame) msg;
+            received.add(frame);
+            if (frame.type() == FrameType.AUTH) {
+                decoder.pause();
+            }
+        }
+
+        List<FrameType> types() {
+            return received.stream().map(Frame::type).toList();
+        }
+
+        void releaseAll() {
+            received.forEach(Frame::release);
+        }
+    }
+
+    private static final int PRE_AUTH_MAX = 4096;
+
+    @Test
+    void rejectsPayloadAboveALowerLimitFromTheHeaderAlone() {
+        EmbeddedChannel preAuth = new EmbeddedChannel(new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER));
+        ByteBuf header = Unpooled.buffer();
+        FrameEncoder.writeHeader(header, FrameType.AUTH, PRE_AUTH_MAX + 1);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> preAuth.writeInbound(header));
+        assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.code());
+        assertEquals("length", e.details());
+        assertFalse(preAuth.finish());
+    }
+
+    @Test
+    void raisedLimitAppliesToTheNextFrame() {
+        FrameDecoder decoder = new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        ch.writeInbound(frame(FrameType.AUTH, PRE_AUTH_MAX));
+        ((Frame) ch.readInbound()).release();
+        decoder.maxPayloadBytes(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES);
+        assertEquals(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES, decoder.maxPayloadBytes());
+        ch.writeInbound(frame(FrameType.HEARTBEAT, FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES));
+        Frame big = ch.readInbound();
+        assertEquals(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES, big.content().readableBytes());
+        big.release();
+        assertThrows(IllegalArgumentException.class, () -> decoder.maxPayloadBytes(-1));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void pauseHoldsWhatFollowsTheDeliveredFrameUndecodedUntilResume() {
+        FrameDecoder decoder = new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER);
+        PausingOnAuth auth = new PausingOnAuth(decoder);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, auth);
+        ByteBuf subscribe = frame(FrameType.SUBSCRIBE, 0);
+        ByteBuf firstHeartbeat = heartbeat(1);
+        ByteBuf partialHeartbeat = heartbeat(2);
+        int held = subscribe.readableBytes() + firstHeartbeat.readableBytes() + 5;
+        ch.writeInbound(Unpooled.wrappedBuffer(frame(FrameType.AUTH, 10), subscribe, firstHeartbeat,
+                partialHeartbeat.readRetainedSlice(5)));
+
+        assertEquals(List.of(FrameType.AUTH), auth.types(), "nothing behind the AUTH is decoded while paused");
+        assertTrue(decoder.paused());
+        assertEquals(held, decoder.bufferedBytes());
+        ch.writeInbound(partialHeartbeat);
+        assertEquals(List.of(FrameType.AUTH), auth.types(), "later bytes are buffered, not decoded");
+
+        decoder.resume();
+        assertEquals(List.of(FrameType.AUTH, FrameType.SUBSCRIBE, FrameType.HEARTBEAT, FrameType.HEARTBEAT),
+                auth.types());
+        assertEquals(0, decoder.bufferedBytes());
+        assertFalse(decoder.paused());
+        auth.releaseAll();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void framesHeldBackAreCheckedAgainstTheLimitInForceWhenDecodingResumes() {
+        FrameDecoder decoder = new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER);
+        PausingOnAuth auth = new PausingOnAuth(decoder);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, auth);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame(FrameType.AUTH, 10), frame(FrameType.HEARTBEAT, 10_000)));
+        assertEquals(List.of(FrameType.AUTH), auth.types(), "the big frame is not refused by the pre-auth limit");
+
+        decoder.maxPayloadBytes(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES);
+        decoder.resume();
+        assertEquals(List.of(FrameType.AUTH, FrameType.HEARTBEAT), auth.types());
+        assertEquals(10_000, auth.received.get(1).content().readableBytes());
+        auth.releaseAll();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void violationAmongHeldBytesIsFiredWhenDecodingResumes() {
+        FrameDecoder decoder = new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER);
+        PausingOnAuth auth = new PausingOnAuth(decoder);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, auth);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame(FrameType.AUTH, 10), frame(FrameType.HEARTBEAT, 10_000)));
+        decoder.resume();
+        ProtocolException e = assertThrows(ProtocolException.class, ch::checkException);
+        assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.code());
+        assertEquals(List.of(FrameType.AUTH), auth.types());
+        auth.releaseAll();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void resumeWithNothingHeldOnlyLiftsThePause() {
+        FrameDecoder decoder = new FrameDecoder(PRE_AUTH_MAX, Direction.CLIENT_TO_SERVER);
+        PausingOnAuth auth = new PausingOnAuth(decoder);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, auth);
+        ch.writeInbound(frame(FrameType.AUTH, 10));
+        decoder.resume();
+        ch.writeInbound(heartbeat(1));
+        assertEquals(List.of(FrameType.AUTH, FrameType.HEARTBEAT), auth.types());
+        auth.releaseAll();
+        assertFalse(ch.finish());
     }
 }

@@ -15,15 +15,21 @@ import java.util.Objects;
  *                                  limit ({@code ACCEPT_RATE_PER_IP})
  * @param acceptBurstPerAddress     connections an address may open at once before the rate applies
  *                                  ({@code ACCEPT_BURST_PER_IP})
+ * @param maxUnauthenticated        connections not yet authenticated, in total; 0 = derived from the connection cap
+ *                                  ({@code MAX_UNAUTHENTICATED_CONNECTIONS}, see {@link AdmissionControl})
+ * @param maxUnauthenticatedPerAddress connections not yet authenticated per source address; 0 = derived
+ *                                  ({@code MAX_UNAUTHENTICATED_PER_IP})
  */
 public record AdmissionConfig(
-        IpFilter ipFilter, int maxConnectionsPerAddress, double acceptRatePerAddress, int acceptBurstPerAddress) {
+        IpFilter ipFilter, int maxConnectionsPerAddress, double acceptRatePerAddress, int acceptBurstPerAddress,
+        int maxUnauthenticated, int maxUnauthenticatedPerAddress) {
 
     /** The configuration path this record is read from. */
     public static final String PATH = "tick-storm.admission";
 
-    /** Admits everyone, no per-address cap, no rate guard. */
-    public static final AdmissionConfig OPEN = new AdmissionConfig(IpFilter.OPEN, 0, 0, 1000);
+    /** Admits everyone up to the connection cap: no per-address cap, no rate guard, no unauthenticated caps. */
+    public static final AdmissionConfig OPEN =
+            new AdmissionConfig(IpFilter.OPEN, 0, 0, 1000, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     public AdmissionConfig {
         Objects.requireNonNull(ipFilter, "ipFilter");
@@ -39,6 +45,14 @@ public record AdmissionConfig(
             throw new IllegalArgumentException(
                     PATH + ".accept-burst-per-address must be at least 1, was " + acceptBurstPerAddress);
         }
+        if (maxUnauthenticated < 0) {
+            throw new IllegalArgumentException(
+                    PATH + ".max-unauthenticated-connections must not be negative, was " + maxUnauthenticated);
+        }
+        if (maxUnauthenticatedPerAddress < 0) {
+            throw new IllegalArgumentException(PATH + ".max-unauthenticated-per-address must not be negative, was "
+                    + maxUnauthenticatedPerAddress);
+        }
     }
 
     /**
@@ -53,7 +67,9 @@ public record AdmissionConfig(
                     IpFilter.parse(c.getString("allowlist"), c.getString("blocklist")),
                     c.getInt("max-connections-per-address"),
                     c.getDouble("accept-rate-per-address"),
-                    c.getInt("accept-burst-per-address"));
+                    c.getInt("accept-burst-per-address"),
+                    c.getInt("max-unauthenticated-connections"),
+                    c.getInt("max-unauthenticated-per-address"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(PATH + ": " + e.getMessage(), e);
         }

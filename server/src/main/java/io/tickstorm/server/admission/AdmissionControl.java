@@ -1,5 +1,6 @@
 package io.tickstorm.server.admission;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,8 +20,12 @@ import org.slf4j.LoggerFactory;
  * connected (in total and per source address), and the accept-rate buckets. One instance per server, passed to the
  * {@link AdmissionHandler} it creates; nothing here is static.
  *
- * <p>Checks, in order: IP lists, the {@link AdmissionGate} (breach, shutdown), the global cap, the per-address cap.
- * A connection that passes is counted until its channel goes inactive; then the rate guard may still delay it.
+ * <p>Checks, in order: IP lists, the {@link AdmissionGate} (breach, shutdown), the global cap, the per-address cap,
+ * then the caps on <em>unauthenticated</em> connections, in total and per address. A connection that passes is
+ * counted until its channel goes inactive, and as unauthenticated until {@link #authenticated(Channel)} (or until it
+ * closes); then the rate guard may still delay it. The unauthenticated caps sit below the connection cap, so sockets
+ * that never AUTH, from one address or many, cannot hold every slot: by default half the cap in total and a quarter
+ * of that per address (explicit values are held to the cap).
  * Refusals are counted through the {@link RefusalListener} and logged at most once per
  * {@value #REFUSAL_LOG_INTERVAL_SECONDS} s (with how many were not logged), so a flood cannot flood the log.
  */
@@ -43,14 +48,21 @@ public final class AdmissionControl {
     private final AcceptRateGuard rateGuard;
     private final AdmissionHandler handler;
 
+    private final int unauthenticatedCap;
+    private final int unauthenticatedPerAddressCap;
+
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final Map<InetAddress, Integer> unauthenticatedPerAddress = new ConcurrentHashMap<>();
     private final AtomicLong delayed = new AtomicLong();
     private final AtomicLong nextRefusalLogNanos;
     private final AtomicLong unloggedRefusals = new AtomicLong();
 
     private final String connectionCapDetails;
     private final String addressCapDetails;
+    private final String unauthenticatedCapDetails;
+    private final String unauthenticatedAddressCapDetails;
 
     /**
      * @param config        lists, per-address cap and rate
@@ -89,6 +101,14 @@ public final class AdmissionControl {
         this.connectionCapDetails = "connection cap " + connectionCap
                 + (capBound == null || capBound.isEmpty() ? "" : " (" + capBound + ")") + " reached";
         this.addressCapDetails = "per-address cap " + config.maxConnectionsPerAddress() + " reached";
+        this.unauthenticatedCap = config.maxUnauthenticated() > 0 ? Math.min(config.maxUnauthenticated(), connectionCap)
+                : Math.max(1, connectionCap / 2);
+        this.unauthenticatedPerAddressCap = config.maxUnauthenticatedPerAddress() > 0
+                ? Math.min(config.maxUnauthenticatedPerAddress(), unauthenticatedCap)
+                : Math.max(1, unauthenticatedCap / 4);
+        this.unauthenticatedCapDetails = "unauthenticated-connection cap " + unauthenticatedCap + " reached";
+        this.unauthenticatedAddressCapDetails =
+                "per-address unauthenticated-connection cap " + unauthenticatedPerAddressCap + " reached";
         this.handler = new AdmissionHandler(this);
     }
 
@@ -111,6 +131,33 @@ public final class AdmissionControl {
     /** The global cap this server enforces. */
     public int connectionCap() {
         return connectionCap;
+    }
+
+    /** Connections admitted that have not authenticated yet (nor closed). */
+    public int unauthenticatedConnections() {
+        return unauthenticated.get();
+    }
+
+    /** The cap on unauthenticated connections in force (configured or derived). */
+    public int unauthenticatedCap() {
+        return unauthenticatedCap;
+    }
+
+    /** The cap on unauthenticated connections per source address in force (configured or derived). */
+    public int unauthenticatedPerAddressCap() {
+        return unauthenticatedPerAddressCap;
+    }
+
+    /**
+     * The connection has authenticated: it no longer counts against the unauthenticated caps. Idempotent; on the
+     * channel's event loop.
+     */
+    public void authenticated(Channel channel) {
+        AdmissionHandler.Admitted admitted = channel.attr(AdmissionHandler.ADMITTED).get();
+        if (admitted != null && admitted.unauthenticated) {
+            admitted.unauthenticated = false;
+            releaseUnauthenticated(admitted.peer);
+        }
     }
 
     /** Connections the accept-rate guard has delayed since start. */
@@ -152,7 +199,30 @@ public final class AdmissionControl {
             connections.decrementAndGet();
             return new Refusal(RefusalReason.ADDRESS_CAP, addressCapDetails);
         }
+        Refusal unauthenticatedRefusal = admitUnauthenticated(address);
+        if (unauthenticatedRefusal != null) {
+            release(peer);
+        }
+        return unauthenticatedRefusal;
+    }
+
+    /** Counts a new, so far unauthenticated, connection against its caps; null when both have room. */
+    private Refusal admitUnauthenticated(InetAddress address) {
+        if (unauthenticated.incrementAndGet() > unauthenticatedCap) {
+            unauthenticated.decrementAndGet();
+            return new Refusal(RefusalReason.UNAUTHENTICATED_CAP, unauthenticatedCapDetails);
+        }
+        if (tracksUnauthenticatedAddresses() && address != null
+                && unauthenticatedPerAddress.merge(address, 1, Integer::sum) > unauthenticatedPerAddressCap) {
+            releaseUnauthenticated(address);
+            return new Refusal(RefusalReason.UNAUTHENTICATED_ADDRESS_CAP, unauthenticatedAddressCapDetails);
+        }
         return null;
+    }
+
+    /** A per-address cap as large as the total can never bind first, so such counts are not kept. */
+    private boolean tracksUnauthenticatedAddresses() {
+        return unauthenticatedPerAddressCap < unauthenticatedCap;
     }
 
     /** Frees the slot {@link #admit} counted for {@code peer} (the address recorded at admission). */
@@ -161,6 +231,26 @@ public final class AdmissionControl {
         if (config.maxConnectionsPerAddress() > 0 && peer instanceof InetSocketAddress inet
                 && inet.getAddress() != null) {
             releaseAddress(inet.getAddress());
+        }
+    }
+
+    /** Frees everything {@link #admit} counted for this admitted connection, unauthenticated slot included. */
+    void release(AdmissionHandler.Admitted admitted) {
+        if (admitted.unauthenticated) {
+            admitted.unauthenticated = false;
+            releaseUnauthenticated(admitted.peer);
+        }
+        release(admitted.peer);
+    }
+
+    private void releaseUnauthenticated(SocketAddress peer) {
+        releaseUnauthenticated(peer instanceof InetSocketAddress inet ? inet.getAddress() : null);
+    }
+
+    private void releaseUnauthenticated(InetAddress address) {
+        unauthenticated.decrementAndGet();
+        if (tracksUnauthenticatedAddresses() && address != null) {
+            unauthenticatedPerAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *        ├─admitted, rate ok──▶ fireChannelActive
  *        └─admitted, over rate─▶ autoRead off, schedule on the channel's loop
  *                                   ──▶ later: fireChannelActive, autoRead restored
- *   channelInactive ──▶ free the slot counted at admission, for the address recorded then
+ *   channelInactive ──▶ free the slot counted at admission, for the address recorded then (and its
+ *                       unauthenticated slot, unless {@link AdmissionControl#authenticated} freed that already)
  * </pre>
  * The peer address is kept in a channel attribute at admission because {@code remoteAddress()} may be gone by the
  * time the channel closes, and the decrement must match the increment. Later handlers see neither
@@ -76,7 +77,7 @@ public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         if (admitted == null) {
             return;
         }
-        control.release(admitted.peer);
+        control.release(admitted);
         if (admitted.propagated) {
             ctx.fireChannelInactive();
         } else {
@@ -89,6 +90,8 @@ public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         final SocketAddress peer;
         final boolean autoRead;
         boolean propagated;
+        /** Counted against the unauthenticated caps until it authenticates or closes. */
+        boolean unauthenticated = true;
 
         Admitted(SocketAddress peer, boolean autoRead) {
             this.peer = peer;

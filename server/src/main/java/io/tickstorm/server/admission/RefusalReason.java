@@ -10,6 +10,10 @@ public enum RefusalReason {
     BLOCKLIST("blocklist", true),
     /** An allowlist is configured and the source address is not on it. */
     NOT_ALLOWLISTED("not_allowlisted", true),
+    /** As many connections as may be unauthenticated at once are still unauthenticated. */
+    UNAUTHENTICATED_CAP("unauthenticated_cap"),
+    /** The source address holds as many unauthenticated connections as one address may. */
+    UNAUTHENTICATED_ADDRESS_CAP("unauthenticated_address_cap"),
     /** A resource is in breach; no new connections until it clears. */
     BREACH("breach"),
     /** The server is shutting down. */

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param eventLoopThreads worker event loops; 0 = derived from the CPU quota
  * @param shutdownGrace how long connections may drain after SERVER_SHUTTING_DOWN
  * @param batchWindow REALTIME coalescing window; zero = natural batching
+ * @param preAuth what an unauthenticated connection may make the server hold
+ * @param allocator the buffer allocator of the channels and the fan-out
  */
 public record ServerConfig(
         HostPort listen,
@@ -36,7 +38,9 @@ public record ServerConfig(
         TlsConfig tls,
         FeedConfig feed,
         AdmissionConfig admission,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        PreAuthConfig preAuth,
+        AllocatorType allocator) {
 
     public static final String LISTEN_KEY = "tick-storm.listen-addr";
     public static final String METRICS_KEY = MetricsHttpConfig.ADDRESS_KEY;
@@ -80,6 +84,12 @@ public record ServerConfig(
                     + ") must hold the metrics port's " + MetricsHttpConfig.MAX_CONNECTIONS_KEY + " ("
                     + metrics.maxConnections() + ") plus " + MIN_RESERVE_BESIDES_METRICS + " descriptors for the rest");
         }
+        Objects.requireNonNull(preAuth, "preAuth");
+        Objects.requireNonNull(allocator, AllocatorType.KEY);
+        if (preAuth.maxPayloadBytes() > maxPayloadBytes) {
+            throw new IllegalArgumentException(PreAuthConfig.MAX_PAYLOAD_KEY + " (" + preAuth.maxPayloadBytes()
+                    + ") must not exceed " + MAX_PAYLOAD_KEY + " (" + maxPayloadBytes + ")");
+        }
         if (write.highWaterMarkBytes() < maxPayloadBytes) {
             throw new IllegalArgumentException(WriteConfig.HIGH_WATER_KEY + " (" + write.highWaterMarkBytes()
                     + ") must hold at least one maximal frame (" + MAX_PAYLOAD_KEY + " = " + maxPayloadBytes + ")");
@@ -102,13 +112,15 @@ public record ServerConfig(
                 TlsConfig.from(root),
                 FeedConfig.from(root),
                 AdmissionConfig.from(root),
-                LimitsConfig.from(root));
+                LimitsConfig.from(root),
+                PreAuthConfig.from(root),
+                AllocatorType.parse(Settings.string(root, AllocatorType.KEY)));
     }
 
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
-                heartbeat, write, inbound, newAuth, tls, feed, admission, limits);
+                heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator);
     }
 
     /** The effective settings worth logging at startup (never secrets). */
@@ -120,6 +132,10 @@ public record ServerConfig(
         summary.put("metrics_request_timeout_ms", metrics.requestTimeout().toMillis());
         summary.put("metrics_idle_timeout_ms", metrics.idleTimeout().toMillis());
         summary.put("max_payload_bytes", maxPayloadBytes);
+        summary.put("pre_auth_max_payload_bytes", preAuth.maxPayloadBytes());
+        summary.put("pre_auth_buffer_budget_bytes", preAuth.bufferBudgetBytes() > 0 ? preAuth.bufferBudgetBytes()
+                : "derived");
+        summary.put("allocator", allocator.configValue());
         summary.put("event_loop_threads", eventLoopThreads);
         summary.put("shutdown_grace_ms", shutdownGrace.toMillis());
         summary.put("batch_window_ms", batchWindow.toMillis());

@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
  *   <li>startup: the server has bound its ports and started its feed;
  *   <li>ready: started, the feed running (its source started), still listening, not draining for shutdown and not
  *       in a resource breach;
- *   <li>live: the event loops answer (see {@link EventLoopProbe}).
+ *   <li>live: the event loops answer (see {@link EventLoopProbe}) and memory is not stuck in breach: heap or direct
+ *       memory in breach with no connection for the configured time will not clear by itself (see
+ *       {@code io.tickstorm.limits.IdleMemoryBreachRule}), so the orchestrator should restart the server.
  * </ul>
  *
  * Written by the server's lifecycle thread, read on the HTTP port's event loop, which answers every probe itself:
@@ -23,11 +25,20 @@ public final class HealthState {
     private volatile boolean draining;
     private final BooleanSupplier breach;
     private final BooleanSupplier eventLoopsLive;
+    private final BooleanSupplier memoryBreachIdle;
     private final BooleanSupplier feedRunning;
 
-    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive, BooleanSupplier feedRunning) {
+    /**
+     * @param breach           true while a resource is in breach
+     * @param eventLoopsLive   the event-loop probe
+     * @param memoryBreachIdle true while memory has stayed in breach with no connection for too long
+     * @param feedRunning      true while the feed thread runs its source
+     */
+    public HealthState(BooleanSupplier breach, BooleanSupplier eventLoopsLive, BooleanSupplier memoryBreachIdle,
+                       BooleanSupplier feedRunning) {
         this.breach = breach;
         this.eventLoopsLive = eventLoopsLive;
+        this.memoryBreachIdle = memoryBreachIdle;
         this.feedRunning = feedRunning;
     }
 
@@ -48,7 +59,19 @@ public final class HealthState {
     }
 
     public boolean live() {
-        return eventLoopsLive.getAsBoolean();
+        return !memoryBreachIdle.getAsBoolean() && eventLoopsLive.getAsBoolean();
+    }
+
+    /** Why the server is not live (empty when it is). */
+    public List<String> notLiveReasons() {
+        List<String> reasons = new ArrayList<>(2);
+        if (memoryBreachIdle.getAsBoolean()) {
+            reasons.add("memory breach with no connections");
+        }
+        if (!eventLoopsLive.getAsBoolean()) {
+            reasons.add("event loops not responding");
+        }
+        return reasons;
     }
 
     public boolean ready() {

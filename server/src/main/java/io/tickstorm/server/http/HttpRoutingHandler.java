@@ -90,7 +90,8 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         switch (uri.path()) {
-            case LIVE -> respond(ctx, probe(health.live(), "event loops not responding"), head, keepAlive);
+            case LIVE -> respond(ctx, probe(health.live(), String.join(", ", health.notLiveReasons())), head,
+                    keepAlive);
             case STARTUP -> respond(ctx, probe(health.started(), "starting"), head, keepAlive);
             case READY -> respond(ctx, probe(health.ready(), String.join(", ", health.notReadyReasons())), head,
                     keepAlive);

@@ -58,6 +58,9 @@ public final class ServerMetrics {
     public static final String HTTP_CONNECTIONS = "tick_storm_http_connections";
     public static final String HTTP_CONNECTIONS_CLOSED = "tick_storm_http_connections_closed_total";
     public static final String HTTP_SCRAPES_REJECTED = "tick_storm_http_scrapes_rejected_total";
+    public static final String UNAUTHENTICATED_CONNECTIONS = "tick_storm_unauthenticated_connections";
+    public static final String PRE_AUTH_BUFFERED_BYTES = "tick_storm_pre_auth_buffered_bytes";
+    public static final String PRE_AUTH_BUDGET_REFUSALS = "tick_storm_pre_auth_budget_refusals_total";
 
     private final CollectorRegistry registry;
 
@@ -71,6 +74,7 @@ public final class ServerMetrics {
     private final Counter heartbeatTimeouts;
     private final Counter slowConsumerDisconnects;
     private final Counter inboundRateLimited;
+    private final Counter preAuthBudgetRefusals;
     private final Counter tlsHandshakes;
     private final Histogram tlsHandshakeDuration;
     private final Counter batchesSent;
@@ -130,6 +134,9 @@ public final class ServerMetrics {
                 "Connections closed with SLOW_CONSUMER (outbound budget or write deadline exceeded).").register(registry);
         inboundRateLimited = Counter.build(INBOUND_RATE_LIMITED,
                 "Connections closed with RATE_LIMITED for sending frames faster than the inbound rate.")
+                .register(registry);
+        preAuthBudgetRefusals = Counter.build(PRE_AUTH_BUDGET_REFUSALS,
+                "Unauthenticated connections closed because a read would have exceeded the pre-auth buffer budget.")
                 .register(registry);
         batchesSent = Counter.build(BATCHES_SENT, "DATA_BATCH frames written to subscribers, by mode.")
                 .labelNames("mode").register(registry);
@@ -213,6 +220,10 @@ public final class ServerMetrics {
 
     public void inboundRateLimited() {
         inboundRateLimited.inc();
+    }
+
+    public void preAuthBudgetRefused() {
+        preAuthBudgetRefusals.inc();
     }
 
     /** Handles for one subscription mode's data-path metrics, resolved once per stream. */

@@ -3,7 +3,7 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.codec.Frame;
@@ -19,7 +19,6 @@ import io.tickstorm.server.auth.AuthResult;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -29,14 +28,14 @@ import java.util.function.Supplier;
  *
  * <p>A SUBSCRIBE or HEARTBEAT first, whatever its payload, or silence until the deadline: AUTH_REQUIRED. An
  * unparseable AuthRequest or wrong credentials: INVALID_AUTH. An address over its failed-login budget:
- * RATE_LIMITED. The check itself runs on the authenticator's hash threads, never on this event loop; frames that
- * arrive meanwhile wait here (a few at most) and go to the session, in order, once the ACK is out. On success this
- * handler adds the session handler after itself and removes itself. Per channel, not sharable.
+ * RATE_LIMITED. The check itself runs on the authenticator's hash threads, never on this event loop. Meanwhile
+ * nothing more is read or decoded: this handler fires {@link AuthEvent#VERIFYING} through the pipeline and
+ * {@link PreAuthGuard} stops the reads and pauses the decoder, so frames sent behind the AUTH wait (in the socket, or
+ * in the decoder for those that came in the same read). On success this handler writes the ACK, adds the session
+ * handler after itself, removes itself and fires {@link AuthEvent#AUTHENTICATED}: the waiting frames then reach the
+ * session, in order. Per channel, not sharable.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
-
-    /** Frames a client may pipeline behind its AUTH before the answer. */
-    static final int MAX_PENDING_FRAMES = 16;
 
     private final Authenticator authenticator;
     private final long timeoutNanos;
@@ -46,7 +45,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Supplier<? extends ChannelHandler> sessionFactory;
     private final String sessionName;
 
-    private final ArrayDeque<Frame> pending = new ArrayDeque<>(0);
     private ScheduledFuture<?> deadline;
     private boolean verifying;
     private String username;
@@ -92,13 +90,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (verifying) {
-            if (pending.size() >= MAX_PENDING_FRAMES) {
-                frame.release();
-                throw new ProtocolException(ErrorCode.INVALID_MESSAGE,
-                        "more than " + MAX_PENDING_FRAMES + " frames sent before the AUTH answer", "pipelining");
-            }
-            pending.add(frame);
-            return;
+            frame.release();
+            throw new IllegalStateException("a frame was decoded while an AUTH is verified");
         }
         FrameType type = frame.type();
         if (type != FrameType.AUTH) {
@@ -116,6 +109,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
         verifying = true;
         username = request.getUsername();
+        ctx.pipeline().fireUserEventTriggered(AuthEvent.VERIFYING);
         // The peer's InetAddress, not its string form: the throttle keys IPv6 peers by their /64.
         authenticator.authenticate(request.getUsername(), request.getPassword(), ctx.channel().remoteAddress(),
                 (result, reason, retryAfterSeconds) -> ctx.executor().execute(
@@ -125,7 +119,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void onResult(ChannelHandlerContext ctx, AuthResult result, AuthReason reason, long retryAfterSeconds) {
         verifying = false;
         if (ctx.isRemoved() || !ctx.channel().isActive() || ConnectionState.of(ctx.channel()).closing()) {
-            releasePending();
             return;
         }
         switch (result) {
@@ -152,7 +145,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(ChannelHandlerContext ctx, ErrorCode code, String message, String details) {
-        releasePending();
         responder.fatal(ctx.channel(), code, message, details);
     }
 
@@ -164,13 +156,11 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 .setMessage("authenticated").setTimestampMs(System.currentTimeMillis()).putAllMetadata(ackMetadata)
                 .build();
         ctx.writeAndFlush(OutboundMessage.of(ack), ctx.voidPromise());
-        ctx.pipeline().addAfter(ctx.name(), sessionName, sessionFactory.get());
-        // Frames that arrived during verification go to the session in order, then this handler leaves.
-        while (!pending.isEmpty() && !ConnectionState.of(ctx.channel()).closing()) {
-            ctx.fireChannelRead(pending.poll());
-        }
-        releasePending();
-        ctx.pipeline().remove(this);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addAfter(ctx.name(), sessionName, sessionFactory.get());
+        pipeline.remove(this);
+        // Reading resumes: frames sent behind the AUTH now reach the session, after the ACK.
+        pipeline.fireUserEventTriggered(AuthEvent.AUTHENTICATED);
     }
 
     private void cancelDeadline() {
@@ -179,22 +169,14 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void releasePending() {
-        for (Frame frame; (frame = pending.poll()) != null; ) {
-            ReferenceCountUtil.release(frame);
-        }
-    }
-
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelDeadline();
-        releasePending();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelDeadline();
-        releasePending();
         ctx.fireChannelInactive();
     }
 }

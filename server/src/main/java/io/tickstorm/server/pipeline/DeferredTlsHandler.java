@@ -3,6 +3,7 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.tickstorm.server.tls.ReloadingSslContext;
 import io.tickstorm.server.tls.RenegotiationGuard;
@@ -30,6 +31,11 @@ final class DeferredTlsHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
         SslHandler ssl = tls.newHandler(ctx.alloc());
+        // A partial TLS record is merged into one buffer instead of kept as a composite of every read that brought
+        // a piece of it (Netty's choice for OpenSSL): a client sending a record one byte per segment would otherwise
+        // pin a whole read buffer per byte, many times what the pre-auth budget charges it
+        // (bench/results/attacks-h1a.md). Clients send little, so the copy costs nothing that matters.
+        ssl.setCumulator(ByteToMessageDecoder.MERGE_CUMULATOR);
         pipeline.addAfter(ctx.name(), ServerChannelInitializer.TLS, ssl);
         if (tls.clientRenegotiationPossible()) {
             pipeline.addBefore(ServerChannelInitializer.TLS, ServerChannelInitializer.TLS_RENEGOTIATION_GUARD,

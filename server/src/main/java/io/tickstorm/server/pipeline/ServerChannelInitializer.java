@@ -24,11 +24,12 @@ import java.util.Map;
  *  socket
  *    traffic         bytes in/out (next to the socket: encrypted bytes with TLS)
  *    admission       IP lists, connection caps, accept rate: refuses before TLS costs anything
+ *    pre-auth        until authenticated: bytes charged to the pre-auth budget, no reads while AUTH is checked
  *    tls             SslHandler (when enabled, installed once admitted) + tls-handshake (outcome, metrics);
  *                    with the JDK provider and TLS 1.2, tls-renegotiation-guard goes before it
  *    slow-consumer   outbound budget on every framed write, write deadline, no reads while unwritable; here, on
  *                    the socket side of the encoder, so every write of every handler and of the fan-out passes it
- *    frame-decoder   magic, version, length, CRC, type
+ *    frame-decoder   magic, version, length (the pre-auth maximum until authenticated), CRC, type
  *    inbound-rate    frames per second per connection (when limited)
  *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
  *    messages        frame counts by type
@@ -40,6 +41,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
 
     public static final String TRAFFIC = "traffic";
     public static final String ADMISSION = "admission";
+    public static final String PRE_AUTH = "pre-auth";
     public static final String TLS_PENDING = "tls-pending";
     public static final String TLS = "tls";
     public static final String TLS_RENEGOTIATION_GUARD = "tls-renegotiation-guard";
@@ -61,6 +63,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     private final FanOut fanOut;
     private final ChannelGroup channels;
     private final ErrorResponder responder;
+    private final PreAuthBudget preAuthBudget;
     private final Map<String, String> ackMetadata;
     private final TlsHandshakeListener handshakeListener;
 
@@ -75,7 +78,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
      */
     public ServerChannelInitializer(ServerConfig config, ServerMetrics metrics, AdmissionControl admission,
             ReloadingSslContext tls, Authenticator authenticator, FanOut fanOut, ChannelGroup channels,
-            ErrorResponder responder) {
+            ErrorResponder responder, PreAuthBudget preAuthBudget) {
         this.config = config;
         this.metrics = metrics;
         this.admission = admission;
@@ -84,6 +87,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         this.fanOut = fanOut;
         this.channels = channels;
         this.responder = responder;
+        this.preAuthBudget = preAuthBudget;
         this.traffic = new TrafficCounterHandler(metrics);
         this.messages = new MessageCounterHandler(metrics);
         this.errorTail = new ErrorTailHandler(responder);
@@ -107,13 +111,17 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(TRAFFIC, traffic);
         pipeline.addLast(ADMISSION, admission.handler());
+        FrameDecoder decoder = new FrameDecoder(config.preAuth().maxPayloadBytes(), Direction.CLIENT_TO_SERVER);
+        // Ahead of TLS, so that every byte read and every read request passes it.
+        pipeline.addLast(PRE_AUTH, new PreAuthGuard(decoder, config.maxPayloadBytes(), preAuthBudget, admission,
+                responder, metrics));
         if (tls != null) {
             // Becomes "tls" + "tls-handshake" once admitted, so the handshake (and its timeout) starts then.
             pipeline.addLast(TLS_PENDING, new DeferredTlsHandler(tls, handshakeListener));
         }
         pipeline.addLast(SLOW_CONSUMER, new SlowConsumerGuard(config.write().outboundBudgetBytes(),
                 config.write().deadline(), responder));
-        pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.maxPayloadBytes(), Direction.CLIENT_TO_SERVER));
+        pipeline.addLast(FRAME_DECODER, decoder);
         if (config.inbound().limited()) {
             pipeline.addLast(INBOUND_RATE, new InboundRateLimiter(config.inbound().frameRatePerSecond(),
                     config.inbound().frameBurst(), metrics));

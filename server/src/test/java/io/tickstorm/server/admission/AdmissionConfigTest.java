@@ -23,6 +23,19 @@ class AdmissionConfigTest {
         assertEquals(0, c.maxConnectionsPerAddress());
         assertEquals(2000.0, c.acceptRatePerAddress());
         assertEquals(5000, c.acceptBurstPerAddress());
+        assertEquals(0, c.maxUnauthenticated(), "derived from the connection cap");
+        assertEquals(0, c.maxUnauthenticatedPerAddress());
+    }
+
+    @Test
+    void readsUnauthenticatedCapsAndRejectsNegativeOnes() {
+        AdmissionConfig c = AdmissionConfig.from(with("tick-storm.admission { max-unauthenticated-connections = 500, "
+                + "max-unauthenticated-per-address = 20 }"));
+        assertEquals(500, c.maxUnauthenticated());
+        assertEquals(20, c.maxUnauthenticatedPerAddress());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AdmissionConfig.from(with("tick-storm.admission.max-unauthenticated-per-address = -1")));
+        assertTrue(e.getMessage().contains("tick-storm.admission.max-unauthenticated-per-address"), e.getMessage());
     }
 
     @Test

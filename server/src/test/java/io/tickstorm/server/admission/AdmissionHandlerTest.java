@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionHandlerTest {
 
+    /** Lists, per-address cap and rate, without unauthenticated caps (those have tests of their own). */
+    private static AdmissionConfig config(IpFilter filter, int perAddress, double rate, int burst) {
+        return new AdmissionConfig(filter, perAddress, rate, burst, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     private final List<Refusal> responses = new ArrayList<>();
     private final Map<RefusalReason, Integer> counted = new EnumMap<>(RefusalReason.class);
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -95,7 +100,7 @@ class AdmissionHandlerTest {
 
     @Test
     void perAddressCapRefusesThatAddressOnly() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 2, 0, 1000), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 2, 0, 1000), 100);
         PeerChannel a1 = connect(control, "192.0.2.7", new Downstream());
         connect(control, "192.0.2.7", new Downstream());
         PeerChannel a3 = connect(control, "192.0.2.7", new Downstream());
@@ -112,7 +117,7 @@ class AdmissionHandlerTest {
 
     @Test
     void perAddressCountsForgetAddressesWithNoConnections() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 2, 0, 1000), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 2, 0, 1000), 100);
         PeerChannel ch = connect(control, "192.0.2.7", new Downstream());
         assertEquals(1, control.trackedAddresses());
         ch.close();
@@ -122,7 +127,7 @@ class AdmissionHandlerTest {
     @Test
     void blocklistedAndNotAllowlistedAddressesAreRefusedWithoutTakingASlot() {
         IpFilter filter = IpFilter.parse("10.0.0.0/8, 2001:db8::/32", "10.6.6.0/24, 2001:db8:bad::/48");
-        AdmissionControl control = control(new AdmissionConfig(filter, 0, 0, 1000), 100);
+        AdmissionControl control = control(config(filter, 0, 0, 1000), 100);
 
         assertTrue(connect(control, "10.1.2.3", new Downstream()).isActive());
         assertTrue(connect(control, "2001:db8::1", new Downstream()).isActive());
@@ -153,7 +158,7 @@ class AdmissionHandlerTest {
 
     @Test
     void rateGuardDelaysConnectionsOverTheBurstThenAdmitsThem() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 2, 2), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 2, 2), 100);
         Downstream d1 = new Downstream();
         Downstream d2 = new Downstream();
         Downstream d3 = new Downstream();
@@ -181,7 +186,7 @@ class AdmissionHandlerTest {
 
     @Test
     void delayedConnectionThatClosesFirstIsNeverSeenDownstreamAndFreesItsSlot() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 1, 1), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 1, 1), 100);
         connect(control, "203.0.113.9", new Downstream());
         Downstream held = new Downstream();
         PeerChannel waiting = connect(control, "203.0.113.9", held);
@@ -203,7 +208,7 @@ class AdmissionHandlerTest {
 
     @Test
     void rateGuardIsPerAddress() {
-        AdmissionControl control = control(new AdmissionConfig(IpFilter.OPEN, 0, 1, 1), 100);
+        AdmissionControl control = control(config(IpFilter.OPEN, 0, 1, 1), 100);
         Downstream a = new Downstream();
         Downstream b = new Downstream();
         connect(control, "203.0.113.9", new Downstream());
@@ -222,8 +227,75 @@ class AdmissionHandlerTest {
         plain.close();
         assertEquals(0, open.activeConnections());
 
-        AdmissionControl restricted = control(new AdmissionConfig(IpFilter.parse("10.0.0.0/8", ""), 0, 0, 1), 10);
+        AdmissionControl restricted = control(config(IpFilter.parse("10.0.0.0/8", ""), 0, 0, 1), 10);
         assertFalse(new EmbeddedChannel(restricted.handler()).isOpen());
         assertEquals(Map.of(RefusalReason.NOT_ALLOWLISTED, 1), counted);
+    }
+
+    private static AdmissionConfig unauthenticatedCaps(int total, int perAddress) {
+        return new AdmissionConfig(IpFilter.OPEN, 0, 0, 1000, total, perAddress);
+    }
+
+    @Test
+    void unauthenticatedCapRefusesNewConnectionsUntilOneAuthenticatesOrCloses() {
+        AdmissionControl control = control(unauthenticatedCaps(2, 2), 100);
+        PeerChannel a = connect(control, "10.0.0.1", new Downstream());
+        PeerChannel b = connect(control, "10.0.0.2", new Downstream());
+        Downstream refusedDownstream = new Downstream();
+        PeerChannel c = connect(control, "10.0.0.3", refusedDownstream);
+
+        assertFalse(c.isOpen());
+        assertEquals(0, refusedDownstream.active);
+        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_CAP,
+                "unauthenticated-connection cap 2 reached")), responses);
+        assertEquals(Map.of(RefusalReason.UNAUTHENTICATED_CAP, 1), counted);
+        assertEquals(2, control.activeConnections(), "the refused connection gave its slot back");
+        assertEquals(2, control.unauthenticatedConnections());
+
+        control.authenticated(a);
+        control.authenticated(a);
+        assertEquals(1, control.unauthenticatedConnections(), "authenticated once, freed once");
+        assertTrue(connect(control, "10.0.0.4", new Downstream()).isActive());
+        b.close();
+        assertTrue(connect(control, "10.0.0.5", new Downstream()).isActive());
+        assertEquals(3, control.activeConnections());
+        assertEquals(2, control.unauthenticatedConnections(), "the authenticated one counts only against the cap");
+        a.close();
+        assertEquals(2, control.unauthenticatedConnections(), "closing an authenticated one frees no such slot");
+    }
+
+    @Test
+    void perAddressUnauthenticatedCapRefusesThatAddressOnly() {
+        AdmissionControl control = control(unauthenticatedCaps(100, 2), 100);
+        PeerChannel first = connect(control, "192.0.2.7", new Downstream());
+        connect(control, "192.0.2.7", new Downstream());
+        PeerChannel third = connect(control, "192.0.2.7", new Downstream());
+        PeerChannel other = connect(control, "192.0.2.8", new Downstream());
+
+        assertFalse(third.isOpen());
+        assertTrue(other.isActive());
+        assertEquals(List.of(new Refusal(RefusalReason.UNAUTHENTICATED_ADDRESS_CAP,
+                "per-address unauthenticated-connection cap 2 reached")), responses);
+        assertEquals(3, control.activeConnections());
+        assertEquals(3, control.unauthenticatedConnections());
+
+        control.authenticated(first);
+        assertTrue(connect(control, "192.0.2.7", new Downstream()).isActive(),
+                "an address may hold any number of authenticated connections");
+    }
+
+    @Test
+    void unauthenticatedCapsDeriveFromTheConnectionCapAndStayBelowIt() {
+        AdmissionControl derived = control(unauthenticatedCaps(0, 0), 400);
+        assertEquals(200, derived.unauthenticatedCap(), "half the connection cap");
+        assertEquals(50, derived.unauthenticatedPerAddressCap(), "a quarter of that per address");
+
+        AdmissionControl explicit = control(unauthenticatedCaps(1000, 500), 400);
+        assertEquals(400, explicit.unauthenticatedCap(), "never above the connection cap");
+        assertEquals(400, explicit.unauthenticatedPerAddressCap(), "nor above the total");
+
+        AdmissionControl tiny = control(unauthenticatedCaps(0, 0), 1);
+        assertEquals(1, tiny.unauthenticatedCap());
+        assertEquals(1, tiny.unauthenticatedPerAddressCap());
     }
 }

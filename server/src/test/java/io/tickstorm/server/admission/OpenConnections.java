@@ -26,6 +26,11 @@ final class OpenConnections<T extends AutoCloseable> implements AutoCloseable {
         return open.size();
     }
 
+    /** The connections held, oldest first (a copy). */
+    List<T> all() {
+        return List.copyOf(open);
+    }
+
     @Override
     public void close() throws Exception {
         Exception first = null;

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * higher, and both the server's and the test's sockets count against it). Automatic resource sampling is set to an
  * hour: this JVM holds both ends of every connection, so its descriptor count passes the open-files high-water mark
  * long before the server-side connections reach the cap, and an open-files breach would close admission first. What
- * is under test here is the cap itself. The auth timeout is raised so no connection is closed while the test runs.
+ * is under test here is the cap itself. The auth timeout is raised so no connection is closed while the test runs,
+ * and the unauthenticated caps (which would otherwise stop these silent sockets at half the cap) are lifted to it.
  */
 class OpenFileCapIT {
 
@@ -39,6 +40,8 @@ class OpenFileCapIT {
                 TickServer server = TestServers.start(Map.of(
                         "tick-storm.limits.max-open-files", OPEN_FILES,
                         "tick-storm.auth.timeout", "60s",
+                        "tick-storm.admission.max-unauthenticated-connections", OPEN_FILES,
+                        "tick-storm.admission.max-unauthenticated-per-address", OPEN_FILES,
                         "tick-storm.limits.sample-interval", "1h"));
                 OpenConnections<Socket> sockets = new OpenConnections<>()) {
             int cap = server.limits().connectionCap();

@@ -36,6 +36,27 @@ class ServerConfigTest {
         assertEquals(new InboundConfig(100, 1000), config.inbound());
         assertTrue(config.tls().enabled());
         assertEquals(Duration.ZERO, config.batchWindow());
+        assertEquals(4096, config.preAuth().maxPayloadBytes());
+        assertEquals(0, config.preAuth().bufferBudgetBytes());
+        assertEquals(48L << 20, config.preAuth().budgetBytes(384L << 20), "derived: an eighth of direct memory");
+        assertEquals(1L << 20, config.preAuth().budgetBytes(4L << 20), "but at least 1 MiB");
+        assertEquals(AllocatorType.POOLED, config.allocator());
+    }
+
+    @Test
+    void preAuthSettingsAndAllocatorParseAndAreValidated() {
+        ServerConfig config = parse(Map.of("tick-storm.pre-auth.max-payload-bytes", "8KiB",
+                "tick-storm.pre-auth.buffer-budget", "16MiB", "tick-storm.allocator", "Adaptive"));
+        assertEquals(8192, config.preAuth().maxPayloadBytes());
+        assertEquals(16L << 20, config.preAuth().budgetBytes(1L << 30), "an explicit budget wins");
+        assertEquals(AllocatorType.ADAPTIVE, config.allocator());
+        assertTrue(rejection(Map.of("tick-storm.pre-auth.max-payload-bytes", 100))
+                .contains("tick-storm.pre-auth.max-payload-bytes"));
+        assertTrue(rejection(Map.of("tick-storm.pre-auth.max-payload-bytes", 70_000))
+                .contains("must not exceed tick-storm.max-payload-bytes"));
+        assertTrue(rejection(Map.of("tick-storm.pre-auth.buffer-budget", -1))
+                .contains("tick-storm.pre-auth.buffer-budget"));
+        assertTrue(rejection(Map.of("tick-storm.allocator", "jemalloc")).contains("tick-storm.allocator"));
     }
 
     @Test

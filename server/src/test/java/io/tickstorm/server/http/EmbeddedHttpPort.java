@@ -49,7 +49,7 @@ final class EmbeddedHttpPort implements AutoCloseable {
 
     /** A server that has started, is ready and live, with an empty registry. */
     static EmbeddedHttpPort healthy() {
-        HealthState health = new HealthState(() -> false, () -> true, () -> true);
+        HealthState health = new HealthState(() -> false, () -> true, () -> false, () -> true);
         health.markStarted();
         return new EmbeddedHttpPort(health, new CollectorRegistry());
     }

@@ -54,7 +54,7 @@ class HttpRoutingHandlerTest {
 
     @Test
     void probesReportTheirReasonWith503() throws Exception {
-        HealthState health = new HealthState(() -> true, () -> false, () -> true);
+        HealthState health = new HealthState(() -> true, () -> false, () -> false, () -> true);
         try (EmbeddedHttpPort port = new EmbeddedHttpPort(health, new CollectorRegistry())) {
             String startup = exchange(port, get("/health/startup"));
             assertTrue(startup.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), startup);
@@ -102,7 +102,7 @@ class HttpRoutingHandlerTest {
     @Test
     void metricsAreTheTextFormatOfTheRegistry() throws Exception {
         CollectorRegistry registry = registryWithTwoCounters();
-        try (EmbeddedHttpPort port = new EmbeddedHttpPort(new HealthState(() -> false, () -> true, () -> true), registry)) {
+        try (EmbeddedHttpPort port = new EmbeddedHttpPort(new HealthState(() -> false, () -> true, () -> false, () -> true), registry)) {
             String response = exchange(port, get("/metrics"));
             assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
             assertTrue(response.contains("content-type: " + TextFormat.CONTENT_TYPE_004 + "\r\n"), response);
@@ -131,7 +131,7 @@ class HttpRoutingHandlerTest {
     @Test
     void pipelinedRequestsAreAnsweredInOrderEvenWhenAScrapeIsSlower() throws Exception {
         CollectorRegistry registry = registryWithTwoCounters();
-        try (EmbeddedHttpPort port = new EmbeddedHttpPort(new HealthState(() -> false, () -> true, () -> true), registry)) {
+        try (EmbeddedHttpPort port = new EmbeddedHttpPort(new HealthState(() -> false, () -> true, () -> false, () -> true), registry)) {
             port.send(get("/metrics") + get("/health/live") + get("/nowhere"));
             StringBuilder all = new StringBuilder();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -162,7 +162,7 @@ class HttpRoutingHandlerTest {
                 return List.of();
             }
         }.register(registry);
-        HealthState health = new HealthState(() -> false, () -> true, () -> true);
+        HealthState health = new HealthState(() -> false, () -> true, () -> false, () -> true);
         health.markStarted();
         List<EmbeddedHttpPort> scrapers = new ArrayList<>();
         try (EmbeddedHttpPort first = new EmbeddedHttpPort(health, registry)) {

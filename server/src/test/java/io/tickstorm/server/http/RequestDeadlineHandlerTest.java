@@ -92,7 +92,7 @@ class RequestDeadlineHandlerTest {
                 return List.of();
             }
         }.register(registry);
-        HealthState health = new HealthState(() -> false, () -> true, () -> true);
+        HealthState health = new HealthState(() -> false, () -> true, () -> false, () -> true);
         try (EmbeddedHttpPort port = new EmbeddedHttpPort(health, registry)) {
             port.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
             port.advance(EmbeddedHttpPort.REQUEST_TIMEOUT);
