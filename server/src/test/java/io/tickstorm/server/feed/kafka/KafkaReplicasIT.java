@@ -1,0 +1,303 @@
+package io.tickstorm.server.feed.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickstorm.protocol.FrameType;
+import io.tickstorm.protocol.proto.DataBatch;
+import io.tickstorm.protocol.proto.SubscribeRequest;
+import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.protocol.proto.Tick;
+import io.tickstorm.server.TickServer;
+import io.tickstorm.server.feed.BarMode;
+import io.tickstorm.server.feed.MalformedReason;
+import io.tickstorm.server.testing.RawClient;
+import io.tickstorm.server.testing.Scrape;
+import io.tickstorm.server.testing.TestServers;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PROTOCOL.md §6 against a real broker: replicas that start at different times on the same topic (so each
+ * rebuilds a different part of its history from the log) send the same SECOND and MINUTE batches, byte for byte but
+ * for batch_timestamp_ms, for every interval they all retain; late ticks (explicit record timestamps on a
+ * CreateTime topic) are left out alike; malformed records are counted by reason alike; a client that moves from one
+ * replica to another with start_time_ms = last + 1 sees the next batch.
+ *
+ * <p>The carry of quiet symbols, honestly: a symbol whose only tick lies 5 minutes back is carried by replicas whose
+ * KAFKA_CARRY_LOOKBACK reaches it, and absent from the bars of one whose lookback does not; everything else is the
+ * same on all three.
+ */
+class KafkaReplicasIT {
+
+    private static final String TOPIC = "ticks-replicas";
+    private static final String[] SYMBOLS = {"AAPL", "MSFT", "GOOG", "AMZN", "TSLA", "NVDA"};
+    private static final String QUIET = "QUIET";
+
+    private static KafkaTestBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaTestBroker.start();
+        broker.createTopic(TOPIC, 3, Map.of());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /**
+     * A replica's settings. The record delay is generous: the producer runs on a busy 2-core machine. The connection
+     * cap is low so that the open-file reserve covers the broker and the other replicas in this JVM.
+     */
+    static Map<String, Object> replica(String topic, String carryLookback) {
+        return Map.of(
+                "tick-storm.limits.max-connections", 1000,
+                "tick-storm.feed.source", "kafka",
+                "tick-storm.feed.kafka.bootstrap-servers", broker.bootstrapServers(),
+                "tick-storm.feed.kafka.topic", topic,
+                "tick-storm.feed.kafka.carry-lookback", carryLookback,
+                "tick-storm.feed.kafka.record-delay", "1s",
+                "tick-storm.feed.lateness", "200ms");
+    }
+
+    /** Produces ticks every few milliseconds, each record stamped when sent, until stopped. */
+    private static final class TickProducer implements Runnable {
+        final KafkaProducer<byte[], byte[]> producer;
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong lastRecordMs = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong late = new AtomicLong();
+
+        TickProducer(KafkaProducer<byte[], byte[]> producer) {
+            this.producer = producer;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; running.get(); i++) {
+                String symbol = SYMBOLS[i % SYMBOLS.length];
+                long now = System.currentTimeMillis();
+                long tickMs = now - i % 30;
+                if (i % 40 == 7) {
+                    tickMs = now - 3_000; // late for its SECOND bar; for its MINUTE bar unless the minute turned
+                    late.incrementAndGet();
+                } else if (i % 97 == 11) {
+                    tickMs = now + 500; // ahead of the log: counts in a later interval, waiting for it if needed
+                } else if (i % 151 == 13) {
+                    tickMs = now + 5_000; // too far ahead of its record: in no bar
+                    late.incrementAndGet();
+                }
+                double price = 100 + (i * 7919 % 1000) / 100.0;
+                producer.send(KafkaTestBroker.record(TOPIC, symbol, now,
+                        KafkaTestBroker.tick(symbol, tickMs, price, 1 + i % 9)));
+                lastRecordMs.set(now);
+                sent.incrementAndGet();
+                sleepMs(4);
+            }
+            producer.flush();
+        }
+    }
+
+    private static void sleepMs(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One record of each malformed reason, and how many of each. */
+    private static Map<MalformedReason, Integer> produceMalformed(KafkaProducer<byte[], byte[]> producer, long nowMs) {
+        Map<MalformedReason, Integer> expected = new EnumMap<>(MalformedReason.class);
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, new byte[] {0x0A, 0x05, 'A'}));
+        expected.put(MalformedReason.UNPARSEABLE, 1);
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs,
+                Tick.newBuilder().setTimestampMs(nowMs).setPrice(1).build().toByteArray()));
+        expected.put(MalformedReason.MISSING_FIELD, 1);
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, KafkaTestBroker.tick("bad sym", nowMs, 1, 1)));
+        expected.put(MalformedReason.BAD_SYMBOL, 1);
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, KafkaTestBroker.tick("AAPL", nowMs, Double.NaN, 1)));
+        expected.put(MalformedReason.BAD_NUMBER, 1);
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, Tick.newBuilder().setSymbol("AAPL")
+                .setTimestampMs(nowMs).setPrice(10).setBid(10.5).setAsk(10.25).build().toByteArray()));
+        expected.put(MalformedReason.CROSSED_QUOTE, 1);
+        // Two minutes after its record, and a record stamped five minutes ahead of every clock.
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, KafkaTestBroker.tick("AAPL", nowMs + 120_000, 1, 1)));
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs + 300_000,
+                KafkaTestBroker.tick("AAPL", nowMs + 300_000, 1, 1)));
+        expected.put(MalformedReason.FUTURE_TIMESTAMP, 2);
+        return expected;
+    }
+
+    @Test
+    void replicasStartedAtDifferentTimesSendTheSameBars() throws Exception {
+        List<TickServer> servers = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
+            long startMs = System.currentTimeMillis();
+            // A symbol that ticked once, five minutes ago, and never again.
+            producer.send(KafkaTestBroker.record(TOPIC, QUIET, startMs - 300_000,
+                    KafkaTestBroker.tick(QUIET, startMs - 300_000, 42, 5)));
+            Map<MalformedReason, Integer> malformed = produceMalformed(producer, startMs);
+            // Keyed WRONG, stamped two minutes back: counted as mis-keyed, and late, so that AAPL's bars stay defined.
+            producer.send(KafkaTestBroker.record(TOPIC, "WRONG", startMs,
+                    KafkaTestBroker.tick("AAPL", startMs - 120_000, 1, 1)));
+            TickProducer ticks = new TickProducer(producer);
+            Thread producing = new Thread(ticks, "test-producer");
+            producing.start();
+
+            TickServer first = TestServers.start(replica(TOPIC, "10m"));
+            servers.add(first);
+            Thread.sleep(2_500);
+            TickServer second = TestServers.start(replica(TOPIC, "10m"));
+            servers.add(second);
+            Thread.sleep(2_500);
+            TickServer shortLookback = TestServers.start(replica(TOPIC, "0s"));
+            servers.add(shortLookback);
+            Thread.sleep(1_500);
+            ticks.running.set(false);
+            producing.join(10_000);
+            assertFalse(producing.isAlive());
+
+            long untilMs = (ticks.lastRecordMs.get() / 1_000 + 3) * 1_000;
+            for (TickServer server : servers) {
+                awaitClosed(server, untilMs);
+            }
+            long fromMs = 0;
+            for (TickServer server : servers) {
+                fromMs = Math.max(fromMs, server.feed().history().oldestRetainedMs(BarMode.SECOND));
+            }
+
+            TreeMap<Long, DataBatch> a = bars(first, SubscriptionMode.SECOND, fromMs, untilMs);
+            TreeMap<Long, DataBatch> b = bars(second, SubscriptionMode.SECOND, fromMs, untilMs);
+            TreeMap<Long, DataBatch> c = bars(shortLookback, SubscriptionMode.SECOND, fromMs, untilMs);
+            assertEquals(a.keySet(), b.keySet());
+            assertEquals(a.keySet(), c.keySet());
+            int traded = 0;
+            for (Map.Entry<Long, DataBatch> entry : a.entrySet()) {
+                DataBatch expected = entry.getValue();
+                assertEquals(expected.toByteString(), b.get(entry.getKey()).toByteString(),
+                        "SECOND batch " + entry.getKey() + " of replicas started 2.5 s apart");
+                assertEquals(withoutQuiet(expected), c.get(entry.getKey()),
+                        "SECOND batch " + entry.getKey() + " without the quiet symbol");
+                assertTrue(expected.getTicksList().stream().anyMatch(t -> t.getSymbol().equals(QUIET)),
+                        "the quiet symbol is carried where the lookback reaches its tick");
+                if (expected.getTicksList().stream().anyMatch(t -> t.getVolume() > 0)) {
+                    traded++;
+                }
+            }
+            assertTrue(traded >= 5, "intervals with trades compared: " + traded);
+
+            long fromMinuteMs = 0;
+            for (TickServer server : servers) {
+                fromMinuteMs = Math.max(fromMinuteMs, server.feed().history().oldestRetainedMs(BarMode.MINUTE));
+            }
+            TreeMap<Long, DataBatch> minutesA = bars(first, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
+            TreeMap<Long, DataBatch> minutesB = bars(second, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
+            TreeMap<Long, DataBatch> minutesC = bars(shortLookback, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
+            assertFalse(minutesA.isEmpty());
+            assertEquals(minutesA, minutesB, "MINUTE batches");
+            assertEquals(minutesA.keySet(), minutesC.keySet());
+            minutesA.forEach((boundary, batch) -> assertEquals(withoutQuiet(batch), minutesC.get(boundary)));
+
+            double lateA = -1;
+            for (TickServer server : servers) {
+                Scrape metrics = Scrape.metrics(server.metricsPort());
+                malformed.forEach((reason, count) -> assertEquals(count.doubleValue(), metrics.value(
+                        "tick_storm_feed_malformed_total{reason=\"" + reason.label() + "\",}"), reason.label()));
+                double late = metrics.value("tick_storm_feed_ticks_total{result=\"late\",}");
+                assertTrue(late >= ticks.late.get() + 1, "late " + late + " of " + ticks.late.get());
+                if (lateA < 0) {
+                    lateA = late;
+                }
+                assertEquals(lateA, late, "every replica counts the same late ticks");
+                assertEquals(1.0, metrics.value("tick_storm_kafka_key_mismatches_total"));
+                assertEquals(3.0, metrics.value("tick_storm_kafka_partitions"));
+            }
+
+            // A client moves from the first replica to the second with start_time_ms = last timestamp + 1.
+            long last = lastLiveSecond(first);
+            try (RawClient client = RawClient.connect(second.tickAddress())) {
+                client.authenticate();
+                client.subscribe(SubscribeRequest.newBuilder().setMode(SubscriptionMode.SECOND)
+                        .setStartTimeMs(last * 1_000 + 1).build());
+                assertEquals(FrameType.ACK.code(), client.read().type());
+                DataBatch next = client.read().batch();
+                assertEquals(last + 1, Integer.toUnsignedLong(next.getBatchSequence()), "no gap, no duplicate");
+            }
+        } finally {
+            for (TickServer server : servers) {
+                server.close();
+            }
+        }
+    }
+
+    /** Waits until the server's history holds the SECOND set closing at {@code boundaryMs}. */
+    static void awaitClosed(TickServer server, long boundaryMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.feed().history().nextBoundaryMs(BarMode.SECOND) <= boundaryMs) {
+            assertTrue(System.nanoTime() < deadline, "bars stopped closing at "
+                    + server.feed().history().nextBoundaryMs(BarMode.SECOND));
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The retained batches of {@code mode} with boundaries in [fromMs, untilMs] as a client receives them, by
+     * boundary, with batch_timestamp_ms (each server's own clock) cleared.
+     */
+    static TreeMap<Long, DataBatch> bars(TickServer server, SubscriptionMode mode, long fromMs, long untilMs)
+            throws Exception {
+        BarMode barMode = mode == SubscriptionMode.SECOND ? BarMode.SECOND : BarMode.MINUTE;
+        int retained = server.feed().history().since(barMode, fromMs).size();
+        TreeMap<Long, DataBatch> bars = new TreeMap<>();
+        try (RawClient client = RawClient.connect(server.tickAddress())) {
+            client.authenticate();
+            client.subscribe(SubscribeRequest.newBuilder().setMode(mode).setStartTimeMs(fromMs).build());
+            assertEquals(FrameType.ACK.code(), client.read().type());
+            for (int i = 0; i < retained; i++) {
+                DataBatch batch = client.read().batch();
+                long boundaryMs = Integer.toUnsignedLong(batch.getBatchSequence()) * barMode.intervalMs();
+                if (boundaryMs <= untilMs) {
+                    bars.put(boundaryMs, batch.toBuilder().clearBatchTimestampMs().build());
+                }
+            }
+        }
+        return bars;
+    }
+
+    private static DataBatch withoutQuiet(DataBatch batch) {
+        DataBatch.Builder builder = batch.toBuilder().clearTicks();
+        batch.getTicksList().stream().filter(t -> !t.getSymbol().equals(QUIET)).forEach(builder::addTicks);
+        return builder.build();
+    }
+
+    /** The sequence of the first live SECOND batch a new subscriber of {@code server} receives. */
+    private static long lastLiveSecond(TickServer server) throws Exception {
+        try (RawClient client = RawClient.connect(server.tickAddress())) {
+            client.authenticate();
+            client.subscribe(SubscribeRequest.newBuilder().setMode(SubscriptionMode.SECOND).build());
+            assertEquals(FrameType.ACK.code(), client.read().type());
+            DataBatch snapshot = client.read().batch();
+            assertTrue(snapshot.getIsSnapshot());
+            DataBatch live = client.read().batch();
+            assertEquals(Integer.toUnsignedLong(snapshot.getBatchSequence()) + 1,
+                    Integer.toUnsignedLong(live.getBatchSequence()));
+            return Integer.toUnsignedLong(live.getBatchSequence());
+        }
+    }
+}
