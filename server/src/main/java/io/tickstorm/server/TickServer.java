@@ -106,7 +106,8 @@ public final class TickServer implements AutoCloseable {
     private AdmissionControl admission;
     private FanOut fanOut;
     private volatile TickFeed feed;
-    private MetricsHttpServer http;
+    /** Volatile: bound before the feed rebuilds its history, so that probes are answered meanwhile. */
+    private volatile MetricsHttpServer http;
     private ErrorResponder responder;
     private final AcceptedConnectionCounter accepted = new AcceptedConnectionCounter();
     private boolean closed;
@@ -178,8 +179,13 @@ public final class TickServer implements AutoCloseable {
                 responder, clock, config.maxPayloadBytes(), config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
-        feed.rebuildHistory();
         registerGauges();
+        // Health and metrics first: a source rebuilding from a log it cannot reach yet says so on /health/ready.
+        if (source instanceof KafkaSource kafka) {
+            health.startingBecause(kafka::status);
+        }
+        http = new MetricsHttpServer(config.metrics(), metrics, health);
+        feed.rebuildHistory();
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -194,7 +200,6 @@ public final class TickServer implements AutoCloseable {
                 .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
                         channels, responder));
         serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
-        http = new MetricsHttpServer(config.metrics(), metrics, health);
         feed.start();
         health.markStarted();
         LOG.info("Tick-Storm listening on {} ({}, {}), metrics and health on {}, {} event loops",

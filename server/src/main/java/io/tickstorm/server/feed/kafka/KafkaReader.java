@@ -160,8 +160,7 @@ final class KafkaReader implements AutoCloseable {
                         LOG.warn("Kafka consumer interrupted; going on", e);
                     }
                 } catch (KafkaException e) {
-                    problem("cannot read topic " + topic + " from the brokers at " + brokers + ": " + e.getMessage(),
-                            e);
+                    problem("cannot read topic " + topic + " from the brokers at " + brokers, e.getMessage(), e);
                     backOff();
                 }
             }
@@ -181,7 +180,7 @@ final class KafkaReader implements AutoCloseable {
         status = "connecting to the brokers at " + brokers;
         List<TopicPartition> partitions = partitions();
         if (partitions.isEmpty()) {
-            problem("topic " + topic + " not found on the brokers at " + brokers + "; waiting for it", null);
+            problem("topic " + topic + " not found on the brokers at " + brokers + "; waiting for it", null, null);
             return false;
         }
         consumer.assign(partitions);
@@ -318,8 +317,7 @@ final class KafkaReader implements AutoCloseable {
         try {
             ends = consumer.endOffsets(reading, END_TIMEOUT);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            problem("the brokers at " + brokers + " do not answer (" + e.getMessage() + "); bars wait for them",
-                    null);
+            problem("the brokers at " + brokers + " do not answer; bars wait for them", e.getMessage(), null);
             return false;
         }
         if (problem != null) {
@@ -379,15 +377,21 @@ final class KafkaReader implements AutoCloseable {
         }
     }
 
-    /** Records a problem for readiness and logs it: at once when it is new, then once a minute. */
-    private void problem(String what, Exception cause) {
-        status = what;
+    /**
+     * Records a problem for readiness and logs it: at once when it is new, then once a minute while it lasts.
+     *
+     * @param what the problem, the same text each time it recurs
+     * @param detail what the client said this time (varies: timings), or null
+     * @param cause logged with its stack trace at DEBUG, or null
+     */
+    private void problem(String what, String detail, Exception cause) {
+        status = detail == null ? what : what + " (" + detail + ")";
         long now = System.nanoTime();
         if (!what.equals(problem) || now - nextProblemLogNanos >= 0) {
             if (cause != null && LOG.isDebugEnabled()) {
-                LOG.warn("Kafka: {}", what, cause);
+                LOG.warn("Kafka: {}", status, cause);
             } else {
-                LOG.warn("Kafka: {}", what);
+                LOG.warn("Kafka: {}", status);
             }
             problem = what;
             nextProblemLogNanos = now + PROBLEM_LOG_INTERVAL_NANOS;

@@ -20,9 +20,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +39,7 @@ import org.junit.jupiter.api.Test;
 class KafkaReplicasIT {
 
     private static final String TOPIC = "ticks-replicas";
-    private static final String[] SYMBOLS = {"AAPL", "MSFT", "GOOG", "AMZN", "TSLA", "NVDA"};
-    private static final String QUIET = "QUIET";
+        private static final String QUIET = "QUIET";
 
     private static KafkaTestBroker broker;
 
@@ -60,65 +56,8 @@ class KafkaReplicasIT {
         }
     }
 
-    /**
-     * A replica's settings. The record delay is generous: the producer runs on a busy 2-core machine. The connection
-     * cap is low so that the open-file reserve covers the broker and the other replicas in this JVM.
-     */
-    static Map<String, Object> replica(String topic, String carryLookback) {
-        return Map.of(
-                "tick-storm.limits.max-connections", 1000,
-                "tick-storm.feed.source", "kafka",
-                "tick-storm.feed.kafka.bootstrap-servers", broker.bootstrapServers(),
-                "tick-storm.feed.kafka.topic", topic,
-                "tick-storm.feed.kafka.carry-lookback", carryLookback,
-                "tick-storm.feed.kafka.record-delay", "1s",
-                "tick-storm.feed.lateness", "200ms");
-    }
-
-    /** Produces ticks every few milliseconds, each record stamped when sent, until stopped. */
-    private static final class TickProducer implements Runnable {
-        final KafkaProducer<byte[], byte[]> producer;
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong lastRecordMs = new AtomicLong();
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong late = new AtomicLong();
-
-        TickProducer(KafkaProducer<byte[], byte[]> producer) {
-            this.producer = producer;
-        }
-
-        @Override
-        public void run() {
-            for (int i = 0; running.get(); i++) {
-                String symbol = SYMBOLS[i % SYMBOLS.length];
-                long now = System.currentTimeMillis();
-                long tickMs = now - i % 30;
-                if (i % 40 == 7) {
-                    tickMs = now - 3_000; // late for its SECOND bar; for its MINUTE bar unless the minute turned
-                    late.incrementAndGet();
-                } else if (i % 97 == 11) {
-                    tickMs = now + 500; // ahead of the log: counts in a later interval, waiting for it if needed
-                } else if (i % 151 == 13) {
-                    tickMs = now + 5_000; // too far ahead of its record: in no bar
-                    late.incrementAndGet();
-                }
-                double price = 100 + (i * 7919 % 1000) / 100.0;
-                producer.send(KafkaTestBroker.record(TOPIC, symbol, now,
-                        KafkaTestBroker.tick(symbol, tickMs, price, 1 + i % 9)));
-                lastRecordMs.set(now);
-                sent.incrementAndGet();
-                sleepMs(4);
-            }
-            producer.flush();
-        }
-    }
-
-    private static void sleepMs(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static Map<String, Object> replica(String topic, String carryLookback) {
+        return Replicas.settings(broker.bootstrapServers(), topic, carryLookback);
     }
 
     /** One record of each malformed reason, and how many of each. */
@@ -137,7 +76,8 @@ class KafkaReplicasIT {
                 .setTimestampMs(nowMs).setPrice(10).setBid(10.5).setAsk(10.25).build().toByteArray()));
         expected.put(MalformedReason.CROSSED_QUOTE, 1);
         // Two minutes after its record, and a record stamped five minutes ahead of every clock.
-        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs, KafkaTestBroker.tick("AAPL", nowMs + 120_000, 1, 1)));
+        producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs,
+                KafkaTestBroker.tick("AAPL", nowMs + 120_000, 1, 1)));
         producer.send(KafkaTestBroker.record(TOPIC, "AAPL", nowMs + 300_000,
                 KafkaTestBroker.tick("AAPL", nowMs + 300_000, 1, 1)));
         expected.put(MalformedReason.FUTURE_TIMESTAMP, 2);
@@ -156,9 +96,7 @@ class KafkaReplicasIT {
             // Keyed WRONG, stamped two minutes back: counted as mis-keyed, and late, so that AAPL's bars stay defined.
             producer.send(KafkaTestBroker.record(TOPIC, "WRONG", startMs,
                     KafkaTestBroker.tick("AAPL", startMs - 120_000, 1, 1)));
-            TickProducer ticks = new TickProducer(producer);
-            Thread producing = new Thread(ticks, "test-producer");
-            producing.start();
+            TickStream ticks = new TickStream(producer, TOPIC);
 
             TickServer first = TestServers.start(replica(TOPIC, "10m"));
             servers.add(first);
@@ -169,22 +107,17 @@ class KafkaReplicasIT {
             TickServer shortLookback = TestServers.start(replica(TOPIC, "0s"));
             servers.add(shortLookback);
             Thread.sleep(1_500);
-            ticks.running.set(false);
-            producing.join(10_000);
-            assertFalse(producing.isAlive());
+            ticks.close();
 
-            long untilMs = (ticks.lastRecordMs.get() / 1_000 + 3) * 1_000;
+            long untilMs = (ticks.lastRecordMs() / 1_000 + 3) * 1_000;
             for (TickServer server : servers) {
-                awaitClosed(server, untilMs);
+                Replicas.awaitClosed(server, untilMs);
             }
-            long fromMs = 0;
-            for (TickServer server : servers) {
-                fromMs = Math.max(fromMs, server.feed().history().oldestRetainedMs(BarMode.SECOND));
-            }
+            long fromMs = Replicas.commonStartMs(BarMode.SECOND, first, second, shortLookback);
 
-            TreeMap<Long, DataBatch> a = bars(first, SubscriptionMode.SECOND, fromMs, untilMs);
-            TreeMap<Long, DataBatch> b = bars(second, SubscriptionMode.SECOND, fromMs, untilMs);
-            TreeMap<Long, DataBatch> c = bars(shortLookback, SubscriptionMode.SECOND, fromMs, untilMs);
+            TreeMap<Long, DataBatch> a = Replicas.bars(first, SubscriptionMode.SECOND, fromMs, untilMs);
+            TreeMap<Long, DataBatch> b = Replicas.bars(second, SubscriptionMode.SECOND, fromMs, untilMs);
+            TreeMap<Long, DataBatch> c = Replicas.bars(shortLookback, SubscriptionMode.SECOND, fromMs, untilMs);
             assertEquals(a.keySet(), b.keySet());
             assertEquals(a.keySet(), c.keySet());
             int traded = 0;
@@ -202,13 +135,11 @@ class KafkaReplicasIT {
             }
             assertTrue(traded >= 5, "intervals with trades compared: " + traded);
 
-            long fromMinuteMs = 0;
-            for (TickServer server : servers) {
-                fromMinuteMs = Math.max(fromMinuteMs, server.feed().history().oldestRetainedMs(BarMode.MINUTE));
-            }
-            TreeMap<Long, DataBatch> minutesA = bars(first, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
-            TreeMap<Long, DataBatch> minutesB = bars(second, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
-            TreeMap<Long, DataBatch> minutesC = bars(shortLookback, SubscriptionMode.MINUTE, fromMinuteMs, untilMs);
+            long fromMinuteMs = Replicas.commonStartMs(BarMode.MINUTE, first, second, shortLookback);
+            SubscriptionMode minute = SubscriptionMode.MINUTE;
+            TreeMap<Long, DataBatch> minutesA = Replicas.bars(first, minute, fromMinuteMs, untilMs);
+            TreeMap<Long, DataBatch> minutesB = Replicas.bars(second, minute, fromMinuteMs, untilMs);
+            TreeMap<Long, DataBatch> minutesC = Replicas.bars(shortLookback, minute, fromMinuteMs, untilMs);
             assertFalse(minutesA.isEmpty());
             assertEquals(minutesA, minutesB, "MINUTE batches");
             assertEquals(minutesA.keySet(), minutesC.keySet());
@@ -220,7 +151,7 @@ class KafkaReplicasIT {
                 malformed.forEach((reason, count) -> assertEquals(count.doubleValue(), metrics.value(
                         "tick_storm_feed_malformed_total{reason=\"" + reason.label() + "\",}"), reason.label()));
                 double late = metrics.value("tick_storm_feed_ticks_total{result=\"late\",}");
-                assertTrue(late >= ticks.late.get() + 1, "late " + late + " of " + ticks.late.get());
+                assertTrue(late >= ticks.late() + 1, "late " + late + " of " + ticks.late());
                 if (lateA < 0) {
                     lateA = late;
                 }
@@ -244,40 +175,6 @@ class KafkaReplicasIT {
                 server.close();
             }
         }
-    }
-
-    /** Waits until the server's history holds the SECOND set closing at {@code boundaryMs}. */
-    static void awaitClosed(TickServer server, long boundaryMs) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.feed().history().nextBoundaryMs(BarMode.SECOND) <= boundaryMs) {
-            assertTrue(System.nanoTime() < deadline, "bars stopped closing at "
-                    + server.feed().history().nextBoundaryMs(BarMode.SECOND));
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * The retained batches of {@code mode} with boundaries in [fromMs, untilMs] as a client receives them, by
-     * boundary, with batch_timestamp_ms (each server's own clock) cleared.
-     */
-    static TreeMap<Long, DataBatch> bars(TickServer server, SubscriptionMode mode, long fromMs, long untilMs)
-            throws Exception {
-        BarMode barMode = mode == SubscriptionMode.SECOND ? BarMode.SECOND : BarMode.MINUTE;
-        int retained = server.feed().history().since(barMode, fromMs).size();
-        TreeMap<Long, DataBatch> bars = new TreeMap<>();
-        try (RawClient client = RawClient.connect(server.tickAddress())) {
-            client.authenticate();
-            client.subscribe(SubscribeRequest.newBuilder().setMode(mode).setStartTimeMs(fromMs).build());
-            assertEquals(FrameType.ACK.code(), client.read().type());
-            for (int i = 0; i < retained; i++) {
-                DataBatch batch = client.read().batch();
-                long boundaryMs = Integer.toUnsignedLong(batch.getBatchSequence()) * barMode.intervalMs();
-                if (boundaryMs <= untilMs) {
-                    bars.put(boundaryMs, batch.toBuilder().clearBatchTimestampMs().build());
-                }
-            }
-        }
-        return bars;
     }
 
     private static DataBatch withoutQuiet(DataBatch batch) {

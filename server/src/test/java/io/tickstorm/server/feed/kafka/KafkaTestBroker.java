@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import kafka.server.BrokerServer;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) for a test class, on ephemeral localhost
@@ -30,8 +31,21 @@ final class KafkaTestBroker implements AutoCloseable {
     }
 
     static KafkaTestBroker start() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        return start(0);
+    }
+
+    /**
+     * A broker listening for clients on {@code port} (0 = ephemeral); a fixed port lets a test {@link #stop()} and
+     * {@link #restart()} it while clients keep its address.
+     */
+    static KafkaTestBroker start(int port) throws Exception {
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setNumControllerNodes(1);
+        if (port != 0) {
+            nodes.setPerServerProperties(Map.of(0, Map.of("listeners",
+                    "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")));
+        }
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .build();
@@ -50,8 +64,17 @@ final class KafkaTestBroker implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    KafkaClusterTestKit cluster() {
-        return cluster;
+    /** Stops the broker (the controller keeps running); clients see it unreachable. */
+    void stop() {
+        BrokerServer broker = cluster.brokers().values().iterator().next();
+        broker.shutdown();
+        broker.awaitShutdown();
+    }
+
+    /** Starts the broker {@link #stop()} stopped, on the same port. */
+    void restart() throws Exception {
+        cluster.brokers().values().iterator().next().startup();
+        cluster.waitForReadyBrokers();
     }
 
     /** Creates a topic with {@code partitions} partitions and the given topic configs; waits for it. */
