@@ -15,6 +15,12 @@ import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.testing.RawClient;
 import io.tickstorm.server.testing.Scrape;
 import io.tickstorm.server.testing.TestServers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PROTOCOL.md §6 against a real broker: replicas that start at different times on the same topic (so each
@@ -175,6 +182,52 @@ class KafkaReplicasIT {
                 server.close();
             }
         }
+    }
+
+    @Test
+    void aPublishedRecordingReachesAReplica(@TempDir Path dir) throws Exception {
+        String topic = "published";
+        broker.createTopic(topic, 2, Map.of("message.timestamp.type", "LogAppendTime"));
+        Path recording = dir.resolve("recording.ndjson");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String symbol = TickStream.SYMBOLS[i % 3];
+            lines.add("{\"symbol\":\"" + symbol + "\",\"timestamp_ms\":" + (1_767_268_800_000L + i * 10)
+                    + ",\"price\":" + (100 + i % 7) + ".25,\"volume\":2.0,\"bid\":99.0,\"ask\":110.5,"
+                    + "\"bid_size\":3,\"ask_size\":4}");
+        }
+        lines.add("{\"symbol\":\"AAPL\"}");
+        Files.write(recording, lines);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = PublishCommand.run(new String[] {"--bootstrap-servers", broker.bootstrapServers(), "--topic",
+            topic, "--format", "json", "--retime", "--rate", "2000", recording.toString()},
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(PublishCommand.OK, status, err.toString(StandardCharsets.UTF_8));
+        String summary = out.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains("published 300 ticks to topic published, skipped 1 lines {missing_field=1}"),
+                summary);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ticks sent"), "a progress line");
+
+        Map<String, Object> settings = replica(topic, "10m");
+        settings.put("tick-storm.feed.kafka.format", "json");
+        try (TickServer server = TestServers.start(settings)) {
+            Scrape metrics = Scrape.metrics(server.metricsPort());
+            assertEquals(300.0, metrics.value("tick_storm_feed_ticks_total{result=\"ok\",}"),
+                    "retimed: every tick counts in its bars, rebuilt from the log");
+            assertEquals(0.0, metrics.value("tick_storm_kafka_key_mismatches_total"), "keyed by symbol");
+            assertEquals(List.of("AAPL", "GOOG", "MSFT"), server.feed().universe().symbols().stream().sorted()
+                    .toList());
+        }
+
+        // CSV in, protobuf out: the committed sample recording.
+        out.reset();
+        status = PublishCommand.run(new String[] {"--bootstrap-servers", broker.bootstrapServers(), "--topic",
+            topic, "src/test/resources/ticks/sample.csv"}, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(PublishCommand.OK, status);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("published 404 ticks"), out::toString);
     }
 
     private static DataBatch withoutQuiet(DataBatch batch) {
