@@ -120,6 +120,32 @@ class KafkaOutageIT {
     }
 
     @Test
+    void partitionsAddedWhileRunningAreRead() throws Exception {
+        String topic = "growing";
+        broker.createTopic(topic, 1, Map.of());
+        Map<String, Object> settings = Replicas.settings(broker.bootstrapServers(), topic, "10m");
+        settings.put("tick-storm.feed.kafka.partition-refresh", "1s");
+        try (TickServer server = TestServers.start(settings);
+             KafkaProducer<byte[], byte[]> producer = broker.producer()) {
+            broker.addPartitions(topic, 3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Scrape.metrics(server.metricsPort()).value("tick_storm_kafka_partitions") < 3) {
+                assertTrue(System.nanoTime() < deadline, "the new partitions were never read");
+                Thread.sleep(100);
+            }
+            long now = System.currentTimeMillis();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 2, now, "NEWP".getBytes(),
+                    KafkaTestBroker.tick("NEWP", now, 7, 1))).get(10, TimeUnit.SECONDS);
+            while (server.feed().history().latest(BarMode.SECOND).byName().length == 0) {
+                assertTrue(System.nanoTime() < deadline, "the tick of the new partition never reached a bar");
+                Thread.sleep(20);
+            }
+            assertEquals("NEWP", server.feed().universe().symbol(
+                    server.feed().history().latest(BarMode.SECOND).byName()[0]));
+        }
+    }
+
+    @Test
     void aBrokerOutageDelaysBarsButLosesNothing() throws Exception {
         String topic = "outage";
         // LogAppendTime, as PROTOCOL.md §6 recommends: records a producer holds through the outage are stamped when
