@@ -39,10 +39,12 @@ public record KafkaFeedConfig(
     /** Longest accepted carry lookback. */
     public static final Duration MAX_CARRY_LOOKBACK = Duration.ofDays(7);
     /**
-     * Longest accepted record delay: a tick may be stamped up to a second after its record, and the market holds
-     * open intervals up to two seconds past its position, so delay plus that second must stay within two.
+     * Longest accepted record delay. A tick may be stamped up to a second after its record and the market holds
+     * open intervals up to two seconds past its position (the lowest watermark less this delay), so a tick held
+     * at the horizon in the partition that sets the position always fits once older intervals close: delay plus
+     * that second must stay below two seconds, with room for millisecond rounding.
      */
-    public static final Duration MAX_RECORD_DELAY = Duration.ofSeconds(1);
+    public static final Duration MAX_RECORD_DELAY = Duration.ofMillis(500);
     /** Shortest accepted partition refresh. */
     public static final Duration MIN_PARTITION_REFRESH = Duration.ofSeconds(1);
     /** The defaults of reference.conf, for sources other than Kafka and for tests. */

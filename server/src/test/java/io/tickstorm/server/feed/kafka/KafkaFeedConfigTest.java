@@ -51,7 +51,7 @@ class KafkaFeedConfigTest {
     void rejectsBadValuesNamingTheVariable() {
         assertMessage(() -> feed("kafka.format = avro"), "KAFKA_FORMAT");
         assertMessage(() -> feed("kafka.topic = \"no spaces\""), "KAFKA_TOPIC");
-        assertMessage(() -> feed("kafka.record-delay = 2s"), "KAFKA_RECORD_DELAY");
+        assertMessage(() -> feed("kafka.record-delay = 501ms"), "KAFKA_RECORD_DELAY");
         assertMessage(() -> feed("kafka.carry-lookback = -1s"), "KAFKA_CARRY_LOOKBACK");
         assertMessage(() -> feed("kafka.partition-refresh = 10ms"), "KAFKA_PARTITION_REFRESH");
     }

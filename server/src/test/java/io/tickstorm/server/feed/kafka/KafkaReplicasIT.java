@@ -169,6 +169,7 @@ class KafkaReplicasIT {
 
             // A client moves from the first replica to the second with start_time_ms = last timestamp + 1.
             long last = lastLiveSecond(first);
+            Replicas.awaitClosed(second, last * 1_000); // else its current interval ends before the start time
             try (RawClient client = RawClient.connect(second.tickAddress())) {
                 client.authenticate();
                 client.subscribe(SubscribeRequest.newBuilder().setMode(SubscriptionMode.SECOND)

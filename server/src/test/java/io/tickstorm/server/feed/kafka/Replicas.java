@@ -32,7 +32,7 @@ final class Replicas {
         settings.put("tick-storm.feed.kafka.bootstrap-servers", bootstrapServers);
         settings.put("tick-storm.feed.kafka.topic", topic);
         settings.put("tick-storm.feed.kafka.carry-lookback", carryLookback);
-        settings.put("tick-storm.feed.kafka.record-delay", "1s");
+        settings.put("tick-storm.feed.kafka.record-delay", "500ms");
         settings.put("tick-storm.feed.lateness", "200ms");
         return settings;
     }

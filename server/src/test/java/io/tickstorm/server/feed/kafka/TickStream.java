@@ -37,6 +37,8 @@ final class TickStream implements AutoCloseable {
                 late.incrementAndGet();
             } else if (i % 97 == 11) {
                 tickMs = now + 500; // ahead of the log: counts in a later interval, waiting for it if needed
+            } else if (i % 211 == 17) {
+                tickMs = now + 1_000; // as far ahead as a tick may be and still count: held until its interval opens
             } else if (i % 151 == 13) {
                 tickMs = now + 5_000; // too far ahead of its record: in no bar
                 late.incrementAndGet();
