@@ -81,6 +81,8 @@ final class KafkaReader implements AutoCloseable {
     private volatile Thread thread;
     private volatile PartitionLane[] lanes = new PartitionLane[0];
     private volatile boolean assigned;
+    /** {@link System#nanoTime()} when the partitions were assigned. */
+    private volatile long assignedNanos;
     private volatile String status;
 
     /** Written by the consumer thread only; read by {@link #close()} to wake it. */
@@ -136,6 +138,11 @@ final class KafkaReader implements AutoCloseable {
     /** Whether the partitions were assigned and their catch-up offsets taken. */
     boolean assigned() {
         return assigned;
+    }
+
+    /** {@link System#nanoTime()} when the partitions were assigned (read after {@link #assigned()} is true). */
+    long assignedNanos() {
+        return assignedNanos;
     }
 
     /** What the reader is doing or waiting for, for logs and readiness. */
@@ -205,6 +212,7 @@ final class KafkaReader implements AutoCloseable {
             created.add(lane);
         }
         publish(created);
+        assignedNanos = System.nanoTime();
         assigned = true;
         problem = null;
         backoffNanos = MIN_BACKOFF_NANOS;

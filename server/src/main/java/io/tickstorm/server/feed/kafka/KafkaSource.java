@@ -141,8 +141,11 @@ public final class KafkaSource implements TickSource {
         }
         if (reader.assigned() && allCaughtUp(lanes)) {
             caughtUp = true;
-            LOG.info("Kafka topic {}: caught up, {} records read in {} ms; live from now on", config.topic(),
-                    writer.recordsRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rebuildStartedNanos));
+            long now = System.nanoTime();
+            LOG.info("Kafka topic {}: caught up, {} records read in {} ms ({} ms since startup, waiting for the "
+                    + "brokers included); live from now on", config.topic(), writer.recordsRead(),
+                    TimeUnit.NANOSECONDS.toMillis(now - reader.assignedNanos()),
+                    TimeUnit.NANOSECONDS.toMillis(now - rebuildStartedNanos));
             return false;
         }
         if (!budgetSpent && !moved) {

@@ -75,8 +75,17 @@ public final class PublishCommand {
     private PublishCommand() {
     }
 
-    /** Runs the command with a real producer; returns the exit status. */
+    /** The system property logback.xml reads for the console appender's target. */
+    static final String LOG_TARGET_PROPERTY = "tickstorm.log.target";
+
+    /**
+     * Runs the command with a real producer; returns the exit status. Logs (the Kafka client's warnings) go to
+     * standard error, which must be decided before the first logger exists: standard output carries the count.
+     */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (System.getProperty(LOG_TARGET_PROPERTY) == null) {
+            System.setProperty(LOG_TARGET_PROPERTY, "System.err");
+        }
         Options options;
         try {
             options = parse(args);
@@ -168,6 +177,8 @@ public final class PublishCommand {
         Properties properties = new Properties();
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "tick-storm-publish");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Unreachable brokers or a missing topic: fail after 15 s with Kafka's message, not a minute of silence.
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         properties.putAll(ConsumerSettings.readFile(options.properties(), "--properties", OWNED));
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
