@@ -2,10 +2,11 @@
 // policy and consistency with the server, and the kustomize build. Run by .ci/k8s-check:
 //   node k8s/check/check.mjs [repository root]
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { loadKustomization } from "./lib/manifests.mjs";
+import { loadKustomization, loadBuild } from "./lib/manifests.mjs";
 import { validateModels, typeCheck } from "./lib/schema.mjs";
 import { checkPolicies, NAMESPACE } from "./lib/policy.mjs";
 import { loadContext } from "./lib/context.mjs";
@@ -58,6 +59,21 @@ if (manifests.errors.length === 0) {
     const build = kustomizeBuild(k8sDir, manifests.docs);
     report("kubectl kustomize k8s/", build.failures);
     if (build.docs.length) report("schema of the kustomize build", await validateModels(build.docs));
+}
+// Overlays (k8s-overlays/<name>/, beside k8s/ because kustomize refuses an overlay inside its base): the
+// built objects pass the same schema and policy checks as the base.
+const overlaysDir = join(repoRoot, "k8s-overlays");
+const generated = (manifests.kustomization.configMapGenerator ?? []).map((g) => g.name);
+for (const name of existsSync(overlaysDir) ? readdirSync(overlaysDir).sort() : []) {
+    if (!existsSync(join(overlaysDir, name, "kustomization.yaml"))) continue;
+    const rel = `k8s-overlays/${name}`;
+    const overlay = loadBuild(join(overlaysDir, name), rel, generated);
+    report(`kubectl kustomize ${rel}: ${overlay.docs.length} objects`, overlay.errors);
+    if (overlay.errors.length) continue;
+    const ctx = loadContext(repoRoot, overlay);
+    report(`schema of ${rel} (kubernetes-models validate)`, await validateModels(overlay.docs));
+    report(`schema of ${rel} (strict TypeScript: unknown fields)`, typeCheck(overlay.docs));
+    report(`policy and consistency of ${rel}`, checkPolicies(overlay, ctx));
 }
 if (failed) {
     console.log(`k8s check FAILED: ${failed} problem(s)`);

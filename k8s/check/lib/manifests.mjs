@@ -2,6 +2,7 @@
 // (parsed as YAML 1.1, as kubectl does, so 0440 is octal), plus the ConfigMaps of the
 // configMapGenerator. A YAML error or a duplicate key is a failure, never a skipped document.
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 
@@ -57,4 +58,34 @@ export function loadKustomization(dir, rel = "k8s") {
         });
     }
     return { docs, errors, dashboard, kustomization };
+}
+
+/**
+ * {docs, errors, dashboard} of an overlay (k8s-overlays/<name>/) as "kubectl kustomize" builds it: the
+ * patched objects, in the shape the policy checks take. ConfigMaps named in `generated` (the base's
+ * configMapGenerator) are marked generated; the dashboard is parsed from its ConfigMap.
+ */
+export function loadBuild(dir, rel, generated = []) {
+    let out;
+    try {
+        out = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", stdio: "pipe" });
+    } catch (e) {
+        return { docs: [], errors: [`kubectl kustomize ${rel} failed: ${(e.stderr || e.message).trim()}`] };
+    }
+    const errors = [];
+    const docs = [];
+    let dashboard;
+    for (const [index, doc] of parseAllDocuments(out, { version: "1.1", uniqueKeys: true }).entries()) {
+        for (const e of [...doc.errors, ...doc.warnings]) errors.push(`${rel} build document ${index}: ${e.message}`);
+        const obj = doc.toJS();
+        if (obj === null || obj === undefined) continue;
+        const isGenerated = obj.kind === "ConfigMap" && generated.includes(obj.metadata?.name);
+        docs.push({ file: `${rel} (kustomize build)`, index, obj, ...(isGenerated ? { generated: true } : {}) });
+        if (isGenerated) {
+            for (const [key, value] of Object.entries(obj.data ?? {})) {
+                if (/dashboard.*\.json$/.test(key)) dashboard = JSON.parse(value);
+            }
+        }
+    }
+    return { docs, errors, dashboard };
 }

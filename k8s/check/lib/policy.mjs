@@ -369,8 +369,37 @@ export const CHECKS = {
         secretFile("CREDENTIALS_FILE");
         secretFile("TLS_CERT_FILE", "tls.crt");
         secretFile("TLS_KEY_FILE", "tls.key");
+        if (envValue(m, "KAFKA_PROPERTIES_FILE")) secretFile("KAFKA_PROPERTIES_FILE");
         const tmp = mounts.find((vm) => vm.mountPath === "/tmp");
         if (!tmp || !volume(tmp.name)?.emptyDir) fail(`${id(pod.doc)}: /tmp is not an emptyDir mount`);
+    },
+
+    kafka(m, fail) {
+        if (envValue(m, "FEED_SOURCE") !== "kafka") return;
+        const brokers = String(envValue(m, "KAFKA_BOOTSTRAP_SERVERS") ?? "").split(",").map((b) => b.trim())
+            .filter((b) => b);
+        if (brokers.length === 0) return fail("FEED_SOURCE=kafka but KAFKA_BOOTSTRAP_SERVERS is empty");
+        const egress = all(m, "NetworkPolicy")
+            .filter((n) => (n.obj.spec?.policyTypes ?? []).includes("Egress"))
+            .flatMap((n) => n.obj.spec?.egress ?? []);
+        const allows = (port, protocol) => egress.some((rule) => (rule.ports ?? [])
+            .some((p) => p.port === port && (p.protocol ?? "TCP") === protocol));
+        for (const broker of brokers) {
+            const port = Number(broker.split(":").pop());
+            if (!Number.isInteger(port) || !broker.includes(":")) {
+                fail(`KAFKA_BOOTSTRAP_SERVERS: "${broker}" is not host:port`);
+            } else if (!allows(port, "TCP")) {
+                fail(`no NetworkPolicy egress rule lets the pods reach the broker ${broker} (TCP ${port})`);
+            }
+        }
+        const byName = brokers.some((b) => !/^(\d+\.){3}\d+:\d+$/.test(b) && !b.startsWith("["));
+        if (byName && !allows(53, "UDP")) fail("the brokers are host names but no NetworkPolicy egress rule allows DNS (UDP 53)");
+        const startup = mainContainer(m)?.startupProbe;
+        const seconds = (startup?.periodSeconds ?? 10) * (startup?.failureThreshold ?? 3);
+        if (seconds < 300) {
+            fail(`startupProbe allows ${seconds} s: the history is rebuilt from the log before the port opens, and `
+                + "startup waits while the brokers are unreachable; allow at least 300 s");
+        }
     },
 
     secrets(m, fail) {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadKustomization } from "../lib/manifests.mjs";
+import { loadKustomization, loadBuild } from "../lib/manifests.mjs";
 import { checkPolicies, shapeProblem } from "../lib/policy.mjs";
 import { exportedMetrics } from "../lib/context.mjs";
 
@@ -189,3 +189,44 @@ test("valueShapesFollowTheDefaults", () => {
     assert.match(shapeProblem("METRICS_ADDR", '"0.0.0.0:9090"', "9090"), /host:port/);
     assert.equal(shapeProblem("TICK_SYMBOLS", '""', "AAPL,MSFT"), undefined);
 });
+
+// The Kafka overlay (k8s-overlays/kafka/, built with kubectl kustomize) passes too, and each Kafka check
+// fails on a copy broken in its way.
+const KAFKA = loadBuild(join(K8S, "..", "k8s-overlays", "kafka"), "k8s-overlays/kafka",
+    (REAL.kustomization.configMapGenerator ?? []).map((g) => g.name));
+
+function brokenKafka(change) {
+    const copy = structuredClone(KAFKA);
+    change(copy);
+    return copy;
+}
+
+test("kafkaOverlayPassesEveryPolicy", () => {
+    assert.deepEqual(KAFKA.errors, []);
+    assert.equal(find(KAFKA, "ConfigMap", "tick-storm-config").data.FEED_SOURCE, "kafka");
+    assert.deepEqual(checkPolicies(KAFKA, context(KAFKA)), []);
+});
+
+const KAFKA_CASES = {
+    kafkaWithoutBrokerEgressIsRejected: [(m) => {
+        const egress = find(m, "NetworkPolicy").spec.egress;
+        find(m, "NetworkPolicy").spec.egress = egress.filter((r) => !r.ports.some((p) => p.port === 9092));
+    }, /no NetworkPolicy egress rule lets the pods reach the broker kafka-0\.kafka-headless\.kafka\.svc:9092/],
+    kafkaWithoutDnsEgressIsRejected: [(m) => {
+        const egress = find(m, "NetworkPolicy").spec.egress;
+        find(m, "NetworkPolicy").spec.egress = egress.filter((r) => !r.ports.some((p) => p.port === 53));
+    }, /host names but no NetworkPolicy egress rule allows DNS/],
+    kafkaWithoutBootstrapServersIsRejected: [(m) => {
+        find(m, "ConfigMap", "tick-storm-config").data.KAFKA_BOOTSTRAP_SERVERS = "";
+    }, /FEED_SOURCE=kafka but KAFKA_BOOTSTRAP_SERVERS is empty/],
+    kafkaPropertiesNotFromASecretAreRejected: [(m) => {
+        find(m, "ConfigMap", "tick-storm-config").data.KAFKA_PROPERTIES_FILE = "/etc/kafka.properties";
+    }, /KAFKA_PROPERTIES_FILE="\/etc\/kafka\.properties" is not a file of a mounted Secret/],
+    kafkaWithTheBaseStartupProbeIsRejected: [(m) => {
+        container(m).startupProbe.failureThreshold = 60;
+    }, /startupProbe allows 120 s/],
+};
+
+for (const [name, [change, pattern]] of Object.entries(KAFKA_CASES)) {
+    test(name, () => assertFails(brokenKafka(change), pattern));
+}

@@ -10,6 +10,7 @@ import io.tickstorm.server.auth.CredentialsFileException;
 import io.tickstorm.server.auth.HashPasswordCommand;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.config.Settings;
+import io.tickstorm.server.feed.kafka.PublishCommand;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.tls.GeneratedCertificate;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar tick-storm-server.jar} runs the server; {@code ... hash-password [--user NAME] [--bcrypt]} prints
- * a hash for the credentials file. Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
+ * a hash for the credentials file; {@code ... publish --bootstrap-servers HOST:PORT [FILE]} sends recorded ticks to a
+ * Kafka topic ({@link PublishCommand}). Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
  * cannot start, 2 for invalid configuration or usage.
  */
 public final class Main {
@@ -45,9 +47,14 @@ public final class Main {
         if (args.length > 0 && args[0].equals("hash-password")) {
             return HashPasswordCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
         }
+        if (args.length > 0 && args[0].equals("publish")) {
+            return PublishCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
+        }
         if (args.length > 0) {
             err.println("usage: java -jar tick-storm-server.jar             run the server (configured by env vars, see"
-                    + " README)\n       java -jar tick-storm-server.jar hash-password [--user NAME] [--bcrypt]");
+                    + " README)\n       java -jar tick-storm-server.jar hash-password [--user NAME] [--bcrypt]"
+                    + "\n       java -jar tick-storm-server.jar publish --bootstrap-servers HOST:PORT [--topic ticks]"
+                    + " [--format protobuf|json] [--rate N] [--retime] [FILE|-]");
             return args[0].equals("--help") || args[0].equals("-h") ? 0 : 2;
         }
         Config root;

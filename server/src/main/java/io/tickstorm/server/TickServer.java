@@ -50,6 +50,7 @@ import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickFeed;
 import io.tickstorm.server.feed.TickSource;
 import io.tickstorm.server.feed.file.FileSource;
+import io.tickstorm.server.feed.kafka.KafkaSource;
 import io.tickstorm.server.feed.synthetic.SyntheticMarket;
 import io.tickstorm.server.feed.synthetic.SyntheticSource;
 import io.tickstorm.server.feed.synthetic.SyntheticSymbols;
@@ -112,7 +113,8 @@ public final class TickServer implements AutoCloseable {
     private AdmissionControl admission;
     private FanOut fanOut;
     private volatile TickFeed feed;
-    private MetricsHttpServer http;
+    /** Volatile: bound before the feed rebuilds its history, so that probes are answered meanwhile. */
+    private volatile MetricsHttpServer http;
     private ErrorResponder responder;
     private ByteBufAllocator allocator;
     private PreAuthBudget preAuthBudget;
@@ -199,8 +201,12 @@ public final class TickServer implements AutoCloseable {
                 config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
-        feed.rebuildHistory();
         registerGauges();
+        // The health port is already up: a source rebuilding from a log it cannot reach yet says so on /health/ready.
+        if (source instanceof KafkaSource kafka) {
+            health.startingBecause(kafka::status);
+        }
+        feed.rebuildHistory();
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -250,6 +256,7 @@ public final class TickServer implements AutoCloseable {
         return switch (feedConfig.source()) {
             case SYNTHETIC -> new SyntheticSource(new SyntheticMarket(feedConfig, universe));
             case FILE -> FileSource.open(feedConfig, System.in, this::wakeFeed);
+            case KAFKA -> KafkaSource.open(feedConfig, EpochNanoClock.system(), this::wakeFeed);
         };
     }
 
@@ -350,6 +357,12 @@ public final class TickServer implements AutoCloseable {
         }
         metrics.counter(ServerMetrics.FEED_MALFORMED, "Records the source skipped as malformed, by reason.",
                 List.of("reason"), malformed);
+        if (feed.source() instanceof KafkaSource kafka) {
+            metrics.gauge(ServerMetrics.KAFKA_PARTITIONS, "Partitions of the Kafka topic this replica reads (all of "
+                    + "them).", kafka::partitions);
+            metrics.counter(ServerMetrics.KAFKA_KEY_MISMATCHES, "Kafka records whose key was not their tick's symbol "
+                    + "(the symbol was used).", List.of(), Map.of(List.of(), kafka::keyMismatches));
+        }
         metrics.gauge(ServerMetrics.FEED_EVENT_TIME, "The source's event-time position (epoch seconds): bars close "
                 + "once it passes their end plus the lateness.", () -> feed.positionNanos() / 1e9);
         metrics.gauge(ServerMetrics.FEED_LAG, "How far the source's position is behind the wall clock, in seconds "

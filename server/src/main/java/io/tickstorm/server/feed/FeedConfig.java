@@ -3,6 +3,7 @@ package io.tickstorm.server.feed;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
+import io.tickstorm.server.feed.kafka.KafkaFeedConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * @param secondRetention how long closed SECOND bars are kept ({@code tick-storm.feed.second-retention})
  * @param minuteRetention how long closed MINUTE bars are kept ({@code tick-storm.feed.minute-retention})
  * @param backfill how much past time is recomputed into history at startup ({@code tick-storm.feed.backfill}), by
- *     a source that can (the synthetic market)
+ *     a source that can (the synthetic market computes it, the Kafka source reads it from the log)
  * @param source where ticks come from ({@code tick-storm.feed.source})
  * @param file the recorded ticks of the file source, "-" for standard input ({@code tick-storm.feed.file.path})
  * @param fileSpeed replay speed of the file source: 1 = as recorded, 10 = ten times faster, 0 = as fast as the
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  *     ({@code tick-storm.feed.lateness}; external sources only, PROTOCOL.md §6)
  * @param maxSymbols the most symbols a universe learned from the data holds; 0 = as many as fit in one batch
  *     ({@code tick-storm.feed.max-symbols})
+ * @param kafka the Kafka source's settings ({@code tick-storm.feed.kafka})
  */
 public record FeedConfig(
         long seed,
@@ -48,14 +50,17 @@ public record FeedConfig(
         double fileSpeed,
         boolean fileLoop,
         Duration lateness,
-        int maxSymbols) {
+        int maxSymbols,
+        KafkaFeedConfig kafka) {
 
     /** Where ticks come from. */
     public enum Source {
         /** The built-in deterministic synthetic market (the embedded default). */
         SYNTHETIC,
         /** A file of recorded ticks (NDJSON or CSV, optionally gzipped) or standard input, replayed as live. */
-        FILE;
+        FILE,
+        /** A Kafka topic of ticks, every partition read by every replica (PROTOCOL.md §6). */
+        KAFKA;
 
         /** The configuration value naming this source. */
         public String configValue() {
@@ -89,6 +94,14 @@ public record FeedConfig(
                 false, DEFAULT_LATENESS, 0);
     }
 
+    /** A configuration with the Kafka source's defaults ({@link KafkaFeedConfig#DEFAULT}). */
+    public FeedConfig(long seed, List<String> symbols, long ticksPerSecond, Duration secondRetention,
+                      Duration minuteRetention, Duration backfill, Source source, String file, double fileSpeed,
+                      boolean fileLoop, Duration lateness, int maxSymbols) {
+        this(seed, symbols, ticksPerSecond, secondRetention, minuteRetention, backfill, source, file, fileSpeed,
+                fileLoop, lateness, maxSymbols, KafkaFeedConfig.DEFAULT);
+    }
+
     public FeedConfig {
         symbols = symbols == null ? List.of() : List.copyOf(symbols);
         if (symbols.size() > MAX_SYMBOLS) {
@@ -115,7 +128,7 @@ public record FeedConfig(
             throw new IllegalArgumentException(PATH + ".backfill: must be >= 0, got " + backfill);
         }
         if (source == null) {
-            throw new IllegalArgumentException(PATH + ".source (FEED_SOURCE): must be synthetic or file");
+            throw new IllegalArgumentException(PATH + ".source (FEED_SOURCE): must be synthetic, file or kafka");
         }
         file = file == null ? "" : file.trim();
         if (source == Source.FILE) {
@@ -126,6 +139,12 @@ public record FeedConfig(
                     + "] (0 = as fast as the server takes them), got " + fileSpeed);
         }
         requireWithin("lateness", lateness, Duration.ZERO, MAX_LATENESS);
+        if (kafka == null) {
+            kafka = KafkaFeedConfig.DEFAULT;
+        }
+        if (source == Source.KAFKA) {
+            kafka.requireUsable();
+        }
         if (maxSymbols < 0 || maxSymbols > MAX_SYMBOLS) {
             throw new IllegalArgumentException(PATH + ".max-symbols (FEED_MAX_SYMBOLS): must be in [0, " + MAX_SYMBOLS
                     + "] (0 = as many as fit in one batch), got " + maxSymbols);
@@ -171,7 +190,8 @@ public record FeedConfig(
                 read("file.speed", () -> feed.getDouble("file.speed")),
                 read("file.loop", () -> feed.getBoolean("file.loop")),
                 read("lateness", () -> feed.getDuration("lateness")),
-                read("max-symbols", () -> feed.getInt("max-symbols")));
+                read("max-symbols", () -> feed.getInt("max-symbols")),
+                read("kafka", () -> KafkaFeedConfig.from(feed.getConfig("kafka"))));
     }
 
     private static Source source(String value) {
@@ -180,7 +200,7 @@ public record FeedConfig(
                 return source;
             }
         }
-        throw new IllegalArgumentException("FEED_SOURCE=" + value + ": must be synthetic or file");
+        throw new IllegalArgumentException("FEED_SOURCE=" + value + ": must be synthetic, file or kafka");
     }
 
     /** Capacity of the SECOND history ring: whole seconds of retention. */

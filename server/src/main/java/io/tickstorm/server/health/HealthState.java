@@ -3,6 +3,7 @@ package io.tickstorm.server.health;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the health endpoints report.
@@ -27,6 +28,8 @@ public final class HealthState {
     private final BooleanSupplier eventLoopsLive;
     private final BooleanSupplier memoryBreachIdle;
     private final BooleanSupplier feedRunning;
+    /** What startup waits for (a source rebuilding its history), or null. */
+    private volatile Supplier<String> startingDetail;
 
     /**
      * @param breach           true while a resource is in breach
@@ -40,6 +43,11 @@ public final class HealthState {
         this.eventLoopsLive = eventLoopsLive;
         this.memoryBreachIdle = memoryBreachIdle;
         this.feedRunning = feedRunning;
+    }
+
+    /** Says what startup is waiting for in the "starting" reason, until {@link #markStarted()}. */
+    public void startingBecause(Supplier<String> detail) {
+        this.startingDetail = detail;
     }
 
     public void markStarted() {
@@ -82,7 +90,8 @@ public final class HealthState {
     public List<String> notReadyReasons() {
         List<String> reasons = new ArrayList<>(3);
         if (!started) {
-            reasons.add("starting");
+            Supplier<String> detail = startingDetail;
+            reasons.add(detail == null ? "starting" : "starting: " + detail.get());
         }
         if (draining) {
             reasons.add("draining");

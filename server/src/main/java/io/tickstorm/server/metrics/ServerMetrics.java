@@ -42,6 +42,8 @@ public final class ServerMetrics {
     public static final String FEED_MALFORMED = "tick_storm_feed_malformed_total";
     public static final String FEED_EVENT_TIME = "tick_storm_feed_event_time_seconds";
     public static final String FEED_LAG = "tick_storm_feed_lag_seconds";
+    public static final String KAFKA_PARTITIONS = "tick_storm_kafka_partitions";
+    public static final String KAFKA_KEY_MISMATCHES = "tick_storm_kafka_key_mismatches_total";
     public static final String BATCHES_SENT = "tick_storm_batches_sent_total";
     public static final String TICKS_SENT = "tick_storm_ticks_sent_total";
     public static final String SLOW_CONSUMER_DISCONNECTS = "tick_storm_slow_consumer_disconnects_total";
