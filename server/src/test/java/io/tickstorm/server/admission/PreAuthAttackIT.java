@@ -60,6 +60,7 @@ class PreAuthAttackIT {
                 "tick-storm.limits.max-connections", 2000,
                 "tick-storm.auth.timeout", "1m",
                 "tick-storm.auth.max-attempts", 100_000,
+                "tick-storm.auth.account-max-attempts", 100_000,
                 "tick-storm.heartbeat.timeout", "2m",
                 "tick-storm.feed.rate", 2000));
                 RawClient subscriber = RawClient.connectFrom("127.0.0.10", server.tickAddress());

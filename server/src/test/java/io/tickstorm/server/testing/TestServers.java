@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Real servers for integration tests: bound to 127.0.0.1 on ephemeral ports, plain TCP unless a test turns TLS on,
- * user {@value #USER} / {@value #PASSWORD}, a short backfill so startup is quick. Settings use full config paths
+ * user {@value #USER} / {@value #PASSWORD}, a short backfill so startup is quick, a descriptor reserve sized for
+ * the test JVM. Settings use full config paths
  * ({@code tick-storm.heartbeat.timeout}) and override the shipped reference.conf.
  */
 public final class TestServers {
@@ -33,6 +34,10 @@ public final class TestServers {
         settings.put("tick-storm.auth.password", PASSWORD);
         settings.put("tick-storm.feed.backfill", "2m");
         settings.put("tick-storm.shutdown-grace", "2s");
+        // The test JVM holds far more descriptors than a server process (every jar of the test class path, the
+        // in-process Kafka broker's files and sockets, other test classes' leftovers until GC): a production-size
+        // reserve would put every test server into an open-files breach. Tests about the reserve set their own.
+        settings.put("tick-storm.limits.fd-reserve", 4096);
         settings.putAll(overrides);
         return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultReference()).resolve();
     }
