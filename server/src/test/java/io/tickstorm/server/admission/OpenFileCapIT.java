@@ -39,6 +39,7 @@ class OpenFileCapIT {
         try (LogCapture log = LogCapture.on(org.slf4j.Logger.ROOT_LOGGER_NAME);
                 TickServer server = TestServers.start(Map.of(
                         "tick-storm.limits.max-open-files", OPEN_FILES,
+                        "tick-storm.limits.fd-reserve", 256,
                         "tick-storm.auth.timeout", "60s",
                         "tick-storm.admission.max-unauthenticated-connections", OPEN_FILES,
                         "tick-storm.admission.max-unauthenticated-per-address", OPEN_FILES,
