@@ -197,8 +197,12 @@ public final class TickServer implements AutoCloseable {
         BarHistory history = BarHistory.startingAt(Math.floorDiv(clock.epochNanos(), 1_000_000L), feedConfig,
                 source.canBackfill());
         MarketView market = new MarketView(universe, history, new LatestTicks(universe.capacity()), this::wakeFeed);
-        FanOutContext context = new FanOutContext(allocator, responder, clock, config.maxPayloadBytes(),
-                config.batchWindow().toNanos());
+        // The fan-out encodes on the feed thread, which is no event loop: the pooled allocator serves it from its
+        // shared arenas (no thread cache), and at 10 M ticks/s that cost 15-25% of the batches and doubled p99
+        // (bench/RESULTS.md). Its buffers are bounded by the subscribers' budgets, not by what clients send, so
+        // they need not come back after a flood: the adaptive allocator serves them.
+        FanOutContext context = new FanOutContext(allocatorFor(AllocatorType.ADAPTIVE), responder, clock,
+                config.maxPayloadBytes(), config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
         registerGauges();
@@ -269,8 +273,8 @@ public final class TickServer implements AutoCloseable {
     }
 
     /**
-     * One allocator for the channels and the fan-out, chosen by configuration rather than by Netty's global
-     * default, because whether memory comes back after a flood of connections depends on it (measured in
+     * The channels' allocator, chosen by configuration rather than by Netty's global default, because whether
+     * memory comes back after a flood of connections depends on it (measured in
      * bench/results/attacks-h1a.md). Each is the JVM-wide instance: a pool's chunks outlive any one server (there is
      * no way to free them), so servers started one after another in one JVM (tests) share a pool instead of each
      * leaving one behind.
