@@ -46,12 +46,16 @@ case $SCENARIO in
         SERVER_ENV+=(TICK_RATE=5000)
         GEN=(--mode REALTIME --connections 1100 --slow 100 --slow-rcvbuf 4096 --drain-seconds 10 --hold-seconds 40
              --heartbeat-ms 15000) ;;
-    7|8)  # File replay, unpaced and looped: a 2M-line recording of 110 symbols (written once, kept in
-        # bench/results/recording.ndjson). 7: 1,000 plain-TCP REALTIME subscribers (delivered ticks/s); 8: one SECOND
+    7|8)  # File replay, looped: a 2M-line recording of 110 symbols, one tick per ms (written once, kept in
+        # bench/results/recording.ndjson). 7: 1,000 plain-TCP REALTIME subscribers at SPEED (default 10, i.e.
+        # 10,000 ticks/s, scenario 3's sustainable rate; delivered ticks/s); 8: unpaced (speed 0) with one SECOND
         # subscriber, so the feed thread only ingests (parsed ticks/s, from tick_storm_feed_ticks_total).
         RECORDING=bench/results/recording.ndjson
         [[ -f $RECORDING ]] || java -cp "$BENCH_JAR" io.tickstorm.bench.load.RecordingWriter "$RECORDING" 2000000 110
-        SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" FEED_FILE_SPEED=0 FEED_FILE_LOOP=true)
+        SPEED=${SPEED:-10}
+        [[ $SCENARIO == 8 ]] && SPEED=0
+        SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" "FEED_FILE_SPEED=$SPEED"
+                    FEED_FILE_LOOP=true)
         TLS_FLAGS=()
         if [[ $SCENARIO == 7 ]]; then
             GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000)
