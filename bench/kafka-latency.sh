@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 KAFKA_VERSION=4.3.1
 KAFKA_DIR=bench/.kafka
-KAFKA_LIB=$KAFKA_DIR/lib-$KAFKA_VERSION
+KAFKA_LIB=$KAFKA_DIR/lib-$KAFKA_VERSION-2
 KAFKA_PORT=${KAFKA_PORT:-38092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
 BOOTSTRAP=127.0.0.1:$KAFKA_PORT
@@ -41,6 +41,8 @@ if [[ ! -f $KAFKA_LIB/kafka_2.13-$KAFKA_VERSION.jar ]]; then
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <!-- the broker's errors on its console (log4j 2 defaults: ERROR and above) -->
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.25.4</version></dependency>
   </dependencies>
 </project>
 EOF
