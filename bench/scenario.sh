@@ -4,19 +4,20 @@
 # stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
 # Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
 # scenario 1), SERVER_EXTRA_ENV (more server env vars), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
-# JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate).
+# JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate), OUT (the result
+# directory). Scenario 9 (Kafka) needs a broker and a publisher: run it with bench/kafka-latency.sh.
 # Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCENARIO=${1:?usage: bench/scenario.sh 1..8 [generator flags]}
+SCENARIO=${1:?usage: bench/scenario.sh 1..9 [generator flags]}
 shift
 SERVER_JAR=server/target/tick-storm-server.jar
 BENCH_JAR=bench/target/tick-storm-bench.jar
 PORT=${PORT:-28080}
 METRICS_PORT=${METRICS_PORT:-29090}
 DEFAULT_JVM="-XX:+UseG1GC -Xms2g -Xmx2g"
-OUT=bench/results/s$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-bench/results/s$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/tmp"
 PASSWORD="bench-$RANDOM$RANDOM"
 
@@ -62,7 +63,14 @@ case $SCENARIO in
         else
             GEN=(--mode SECOND --connections 1 --hold-seconds 20 --heartbeat-ms 15000)
         fi ;;
-    *)  echo "unknown scenario $SCENARIO (1..8)" >&2; exit 2 ;;
+    9)  # Kafka end to end: 1,000 plain-TCP REALTIME subscribers of a server reading a topic that a publisher feeds
+        # with ticks stamped when produced (bench/kafka-latency.sh starts the broker and the publisher first).
+        SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=kafka
+                    "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:?scenario 9: run bench/kafka-latency.sh}"
+                    "KAFKA_TOPIC=${KAFKA_TOPIC:-ticks}")
+        TLS_FLAGS=()
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
+    *)  echo "unknown scenario $SCENARIO (1..9)" >&2; exit 2 ;;
 esac
 
 # Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
