@@ -32,9 +32,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Bar closing in the feed for a universe of {@code symbols} symbols: each operation moves a fake clock one second
- * forward and pumps the {@link TickFeed}, whose synthetic source writes that second's ticks ({@code ticksPerSecond}), then closes
- * the SECOND bar set of every symbol (and at every 60th operation also the MINUTE set), appends it to the history
- * and calls the listener. With one tick per symbol per second the tick generation is a small share; compare
+ * forward and pumps the {@link TickFeed}, whose synthetic source writes that second's ticks
+ * ({@code ticksPerSecond}) into the market state, which closes the SECOND bar set of every symbol (and at every
+ * 60th operation also the MINUTE set), appends it to the history and calls the listener. With one tick per symbol per second the tick generation is a small share; compare
  * {@code ticksPerSecond=1} (bar closing alone, nearly) with the default.
  */
 @State(Scope.Thread)

@@ -127,9 +127,10 @@ public final class FanOut implements FeedListener, AutoCloseable {
     public static void requireUniverseFits(int symbols, int maxPayloadBytes) {
         int capacity = BatchBuilder.guaranteedCapacity(maxPayloadBytes);
         if (symbols > capacity) {
-            throw new IllegalArgumentException("tick-storm.feed.symbols (TICK_SYMBOLS) / max-symbols (FEED_MAX_SYMBOLS): "
-                    + symbols + " symbols do not fit in one batch of tick-storm.max-payload-bytes = " + maxPayloadBytes
-                    + " (at most " + capacity + "); raise the payload limit or carry fewer symbols");
+            throw new IllegalArgumentException("tick-storm.feed.symbols (TICK_SYMBOLS) / max-symbols "
+                    + "(FEED_MAX_SYMBOLS): " + symbols + " symbols do not fit in one batch of "
+                    + "tick-storm.max-payload-bytes = " + maxPayloadBytes + " (at most " + capacity
+                    + "); raise the payload limit or carry fewer symbols");
         }
     }
 
