@@ -264,7 +264,7 @@ public final class FileSource implements TickSource {
         }
         boolean late = record.timestampMs() < newestFileMs - latenessFileMs;
         if (late) {
-            logSkipped("late (older than the newest tick read by more than the lateness)");
+            logLine("late (older than the newest tick read by more than the lateness): served on REALTIME, in no bar");
         } else {
             newestFileMs = Math.max(newestFileMs, record.timestampMs());
         }
@@ -276,12 +276,11 @@ public final class FileSource implements TickSource {
 
     private void skipped(TickSink sink, MalformedReason reason) {
         sink.malformed(reason);
-        logSkipped(reason.label());
+        logLine(reason.label() + ", skipped");
     }
 
-    private void logSkipped(String why) {
-        skippedLog.warn("Feed file {} line {}: {}, skipped", reader.name(), chunk == null ? -1 : chunk.lineNumber(),
-                why);
+    private void logLine(String what) {
+        skippedLog.warn("Feed file {} line {}: {}", reader.name(), chunk == null ? -1 : chunk.lineNumber(), what);
     }
 
     @Override
