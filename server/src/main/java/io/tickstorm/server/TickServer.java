@@ -1,10 +1,7 @@
 package io.tickstorm.server;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -42,9 +39,7 @@ import io.tickstorm.server.fanout.FanOutContext;
 import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.EpochNanoClock;
 import io.tickstorm.server.feed.FeedConfig;
-import io.tickstorm.server.feed.FeedCounters;
 import io.tickstorm.server.feed.LatestTicks;
-import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.feed.MarketView;
 import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickFeed;
@@ -57,9 +52,11 @@ import io.tickstorm.server.feed.synthetic.SyntheticSymbols;
 import io.tickstorm.server.health.EventLoopProbe;
 import io.tickstorm.server.health.HealthState;
 import io.tickstorm.server.http.MetricsHttpServer;
+import io.tickstorm.server.metrics.FeedGauges;
+import io.tickstorm.server.metrics.ResourceGauges;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.pipeline.AcceptedConnectionCounter;
-import io.tickstorm.server.pipeline.ErrorResponder;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.pipeline.OverloadRefusalResponder;
 import io.tickstorm.server.pipeline.PreAuthBudget;
 import io.tickstorm.server.pipeline.ServerChannelInitializer;
@@ -174,7 +171,7 @@ public final class TickServer implements AutoCloseable {
         maintenance = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tick-maintenance", true));
         channels = new DefaultChannelGroup("tick-clients", GlobalEventExecutor.INSTANCE);
         responder = new ErrorResponder(metrics);
-        allocator = allocatorFor(config.allocator());
+        allocator = config.allocator().allocator();
         preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
@@ -201,7 +198,7 @@ public final class TickServer implements AutoCloseable {
         // shared arenas (no thread cache), and at 10 M ticks/s that cost 15-25% of the batches and doubled p99
         // (bench/RESULTS.md). Its buffers are bounded by the subscribers' budgets, not by what clients send, so
         // they need not come back after a flood: the adaptive allocator serves them.
-        FanOutContext context = new FanOutContext(allocatorFor(AllocatorType.ADAPTIVE), responder, clock,
+        FanOutContext context = new FanOutContext(AllocatorType.ADAPTIVE.allocator(), responder, clock,
                 config.maxPayloadBytes(), config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
         feed = new TickFeed(source, market, fanOut, clock);
@@ -273,27 +270,6 @@ public final class TickServer implements AutoCloseable {
     }
 
     /**
-     * The channels' allocator, chosen by configuration rather than by Netty's global default, because whether
-     * memory comes back after a flood of connections depends on it (measured in
-     * bench/results/attacks-h1a.md). Each is the JVM-wide instance: a pool's chunks outlive any one server (there is
-     * no way to free them), so servers started one after another in one JVM (tests) share a pool instead of each
-     * leaving one behind.
-     */
-    private static ByteBufAllocator allocatorFor(AllocatorType type) {
-        return switch (type) {
-            case POOLED -> PooledByteBufAllocator.DEFAULT;
-            case ADAPTIVE -> SharedAdaptiveAllocator.INSTANCE;
-            case UNPOOLED -> UnpooledByteBufAllocator.DEFAULT;
-        };
-    }
-
-    /** Netty has no shared adaptive instance unless it is the configured global default; created on first use. */
-    private static final class SharedAdaptiveAllocator {
-        static final ByteBufAllocator INSTANCE =
-                new AdaptiveByteBufAllocator(PlatformDependent.directBufferPreferred());
-    }
-
-    /**
      * Direct memory in use: the JDK's buffer pool counts every cleaner-backed buffer (Netty's too, when it cannot
      * use its cleaner-less ones); Netty's own counter covers only the cleaner-less buffers, which the pool misses.
      */
@@ -346,51 +322,8 @@ public final class TickServer implements AutoCloseable {
         }
         metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"),
                 subscriptions);
-        metrics.counter(ServerMetrics.TICKS_GENERATED, "Ticks the source wrote while live (not the history rebuild).",
-                List.of(), Map.of(List.of(), () -> feed.ticksGenerated()));
-        Map<List<String>, DoubleSupplier> results = new LinkedHashMap<>();
-        for (FeedCounters.Result result : FeedCounters.Result.values()) {
-            results.put(List.of(result.label()), () -> feed.counters().count(result));
-        }
-        metrics.counter(ServerMetrics.FEED_TICKS, "Records the source read, by what became of them: ok, malformed, "
-                + "unknown_symbol (not carried), late (served on REALTIME, left out of bars).", List.of("result"),
-                results);
-        Map<List<String>, DoubleSupplier> malformed = new LinkedHashMap<>();
-        for (MalformedReason reason : MalformedReason.values()) {
-            malformed.put(List.of(reason.label()), () -> feed.counters().malformedCount(reason));
-        }
-        metrics.counter(ServerMetrics.FEED_MALFORMED, "Records the source skipped as malformed, by reason.",
-                List.of("reason"), malformed);
-        if (feed.source() instanceof KafkaSource kafka) {
-            metrics.gauge(ServerMetrics.KAFKA_PARTITIONS, "Partitions of the Kafka topic this replica reads (all of "
-                    + "them).", kafka::partitions);
-            metrics.counter(ServerMetrics.KAFKA_KEY_MISMATCHES, "Kafka records whose key was not their tick's symbol "
-                    + "(the symbol was used).", List.of(), Map.of(List.of(), kafka::keyMismatches));
-        }
-        metrics.gauge(ServerMetrics.FEED_EVENT_TIME, "The source's event-time position (epoch seconds): bars close "
-                + "once it passes their end plus the lateness.", () -> feed.positionNanos() / 1e9);
-        metrics.gauge(ServerMetrics.FEED_LAG, "How far the source's position is behind the wall clock, in seconds "
-                + "(0 when it keeps up).", () -> Math.max(0, System.currentTimeMillis() / 1e3
-                - feed.positionNanos() / 1e9));
-        Map<List<String>, DoubleSupplier> caps = new LinkedHashMap<>();
-        limits.gauges().forEach((resource, value) -> caps.put(List.of(resource), () -> value));
-        metrics.gauge(ServerMetrics.LIMIT, "Limits derived from the container (+Inf = unlimited).",
-                List.of("resource"), caps);
-        Map<List<String>, DoubleSupplier> ratios = new LinkedHashMap<>();
-        Map<List<String>, DoubleSupplier> active = new LinkedHashMap<>();
-        Map<List<String>, DoubleSupplier> breaches = new LinkedHashMap<>();
-        for (Resource resource : Resource.values()) {
-            List<String> label = List.of(resource.label());
-            ratios.put(label, () -> monitor.usageRatio(resource));
-            active.put(label, () -> monitor.breachActive(resource) ? 1 : 0);
-            breaches.put(label, () -> monitor.breachCount(resource));
-        }
-        metrics.gauge(ServerMetrics.RESOURCE_USAGE_RATIO, "Resource use as a fraction of its limit.",
-                List.of("resource"), ratios);
-        metrics.gauge(ServerMetrics.RESOURCE_BREACH_ACTIVE, "1 while the resource is above its high-water mark.",
-                List.of("resource"), active);
-        metrics.counter(ServerMetrics.RESOURCE_BREACHES, "Resource breaches declared, by resource.",
-                List.of("resource"), breaches);
+        FeedGauges.register(metrics, feed);
+        ResourceGauges.register(metrics, limits, monitor);
         metrics.counter(ServerMetrics.AUTH_CACHE_HITS, "AUTH requests answered from the verification cache.",
                 List.of(), Map.of(List.of(), () -> authenticator.counters().cacheHits()));
         if (tls != null) {

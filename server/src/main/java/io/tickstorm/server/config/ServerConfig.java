@@ -5,7 +5,7 @@ import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.admission.AdmissionConfig;
 import io.tickstorm.server.auth.AuthConfig;
 import io.tickstorm.server.feed.FeedConfig;
-import io.tickstorm.server.http.MetricsHttpConfig;
+import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.tls.TlsConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;

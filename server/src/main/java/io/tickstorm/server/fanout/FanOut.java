@@ -17,7 +17,7 @@ import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickBlock;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.metrics.ServerMetrics.ModeMetrics;
-import io.tickstorm.server.pipeline.ConnectionState;
+import io.tickstorm.server.connection.ConnectionState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

@@ -2,7 +2,7 @@ package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.tickstorm.server.feed.EpochNanoClock;
-import io.tickstorm.server.pipeline.ErrorResponder;
+import io.tickstorm.server.connection.ErrorResponder;
 
 /**
  * What the fan-out's tasks share: the allocator for batches, the responder that closes a replay which fell behind the

@@ -9,7 +9,7 @@ import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.metrics.ServerMetrics;
-import io.tickstorm.server.pipeline.ErrorResponder;
+import io.tickstorm.server.connection.ErrorResponder;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.channel.Channel;
-import io.tickstorm.server.pipeline.ConnectionState;
+import io.tickstorm.server.connection.ConnectionState;
 
 /**
  * One subscribed connection inside its stream. Everything but {@link #left} is touched only on the channel's event

@@ -3,7 +3,7 @@ package io.tickstorm.server.feed;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import io.tickstorm.server.feed.kafka.KafkaFeedConfig;
+import io.tickstorm.server.feed.KafkaFeedConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

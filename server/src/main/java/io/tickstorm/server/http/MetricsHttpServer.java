@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.util.concurrent.EventExecutor;
+import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.health.HealthState;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.io.IOException;

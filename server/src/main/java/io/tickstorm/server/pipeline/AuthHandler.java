@@ -17,6 +17,8 @@ import io.tickstorm.protocol.proto.MessageType;
 import io.tickstorm.server.auth.AuthReason;
 import io.tickstorm.server.auth.AuthResult;
 import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.connection.ConnectionState;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.Map;

@@ -7,6 +7,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.tickstorm.protocol.codec.ProtocolException;
 import io.tickstorm.protocol.proto.ErrorCode;
+import io.tickstorm.server.connection.ConnectionState;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.logging.RateLimitedLogger;
 import java.io.IOException;
 import java.time.Duration;

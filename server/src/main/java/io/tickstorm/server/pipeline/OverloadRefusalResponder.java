@@ -9,6 +9,7 @@ import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.ErrorResponse;
 import io.tickstorm.server.admission.Refusal;
 import io.tickstorm.server.admission.RefusalResponder;
+import io.tickstorm.server.connection.ConnectionState;
 import io.tickstorm.server.metrics.ServerMetrics;
 
 /**

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.tickstorm.protocol.codec.FrameDecoder;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.server.admission.AdmissionControl;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 
 /**

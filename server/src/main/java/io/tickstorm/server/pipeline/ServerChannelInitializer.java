@@ -11,6 +11,7 @@ import io.tickstorm.protocol.codec.FrameEncoder;
 import io.tickstorm.server.admission.AdmissionControl;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.config.ServerConfig;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.tls.ReloadingSslContext;

@@ -12,6 +12,8 @@ import io.tickstorm.protocol.proto.HeartbeatRequest;
 import io.tickstorm.protocol.proto.HeartbeatResponse;
 import io.tickstorm.protocol.proto.MessageType;
 import io.tickstorm.protocol.proto.SubscribeRequest;
+import io.tickstorm.server.connection.ConnectionState;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.Subscriber;
 import io.tickstorm.server.fanout.SubscriptionRejectedException;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.tickstorm.server.connection.ErrorResponder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.prometheus.client.CollectorRegistry;
 import io.tickstorm.server.config.HostPort;
+import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.health.HealthState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import io.tickstorm.protocol.proto.ErrorResponse;
 import io.tickstorm.server.admission.PeerChannel;
 import io.tickstorm.server.auth.AuthConfig;
 import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.Map;

@@ -18,6 +18,7 @@ import io.tickstorm.protocol.codec.Frame;
 import io.tickstorm.protocol.codec.OutboundMessage;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.ErrorResponse;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -27,6 +27,7 @@ import io.tickstorm.server.admission.AdmissionControl;
 import io.tickstorm.server.admission.AdmissionGate;
 import io.tickstorm.server.admission.RefusalListener;
 import io.tickstorm.server.admission.RefusalResponder;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,6 +15,7 @@ import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.ErrorResponse;
 import io.tickstorm.protocol.proto.HeartbeatRequest;
 import io.tickstorm.protocol.proto.HeartbeatResponse;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

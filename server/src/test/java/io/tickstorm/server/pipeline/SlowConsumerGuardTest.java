@@ -14,6 +14,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.tickstorm.protocol.codec.FrameEncoder;
 import io.tickstorm.protocol.codec.OutboundMessage;
 import io.tickstorm.protocol.proto.HeartbeatResponse;
+import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -59,7 +59,7 @@ public final class LineChunk {
         this.length = 0;
     }
 
-    /** Reader thread: the first line (a one-byte placeholder) stands for a line too long to hold. */
+    /** Reader thread: the first line (a one-byte stand-in) stands for a line too long to hold. */
     void markFirstLineTooLong() {
         firstLineTooLong = true;
     }
@@ -147,7 +147,7 @@ public final class LineChunk {
         return lineNumber;
     }
 
-    /** Whether the current line is the placeholder of a line longer than the chunk (its bytes are gone). */
+    /** Whether the current line stands in for a line longer than the chunk (its bytes are gone). */
     public boolean lineTooLong() {
         return lineTooLong;
     }

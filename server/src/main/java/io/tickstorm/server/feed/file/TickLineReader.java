@@ -325,7 +325,7 @@ public final class TickLineReader implements AutoCloseable {
             return;
         }
         // One line fills the chunk (lines before it were handed over, see shipAndCarry). Leave a one-byte
-        // placeholder line so the consumer counts it with its number, and drop its bytes until its LF.
+        // stand-in line so the consumer counts it with its number, and drop its bytes until its LF.
         chunk.markFirstLineTooLong();
         chunk.data[0] = '\n';
         fill = 1;

@@ -1,5 +1,6 @@
 package io.tickstorm.server.feed.kafka;
 
+import io.tickstorm.server.feed.KafkaFeedConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

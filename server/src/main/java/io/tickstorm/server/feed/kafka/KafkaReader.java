@@ -1,6 +1,7 @@
 package io.tickstorm.server.feed.kafka;
 
 import io.tickstorm.server.feed.EpochNanoClock;
+import io.tickstorm.server.feed.KafkaFeedConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.tickstorm.server.feed.kafka;
 
 import io.tickstorm.server.feed.EpochNanoClock;
 import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.feed.KafkaFeedConfig;
 import io.tickstorm.server.feed.TickSink;
 import io.tickstorm.server.feed.TickSource;
 import java.time.Duration;

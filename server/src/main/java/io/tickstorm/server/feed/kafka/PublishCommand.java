@@ -1,5 +1,7 @@
 package io.tickstorm.server.feed.kafka;
 
+import io.tickstorm.server.feed.KafkaFeedConfig;
+import io.tickstorm.server.feed.KafkaFormat;
 import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.feed.file.CsvTickParser;
 import io.tickstorm.server.feed.file.LineChunk;

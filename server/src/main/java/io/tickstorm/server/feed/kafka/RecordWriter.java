@@ -1,7 +1,9 @@
 package io.tickstorm.server.feed.kafka;
 
+import io.tickstorm.server.feed.KafkaFormat;
 import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.feed.TickSink;
+import io.tickstorm.server.feed.file.NdjsonTickParser;
 import io.tickstorm.server.feed.file.TickLineParser;
 import io.tickstorm.server.feed.file.TickRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,7 +51,7 @@ final class RecordWriter {
     private int budget;
 
     RecordWriter(KafkaFormat format, long latenessNanos, SkipLog log) {
-        this.parser = format.newParser();
+        this.parser = format == KafkaFormat.PROTOBUF ? new ProtobufTickParser() : new NdjsonTickParser();
         this.latenessNanos = latenessNanos;
         this.log = log;
     }

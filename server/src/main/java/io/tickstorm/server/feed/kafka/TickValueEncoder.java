@@ -1,11 +1,12 @@
 package io.tickstorm.server.feed.kafka;
 
 import io.tickstorm.protocol.proto.Tick;
+import io.tickstorm.server.feed.KafkaFormat;
 import io.tickstorm.server.feed.file.TickRecord;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A tick as the value of a Kafka record in {@code format}: what {@link KafkaFormat#newParser()} reads back, so that
+ * A tick as the value of a Kafka record in {@code format}: what the source's parser of that format reads back, so that
  * {@code publish} and the source agree. For the {@code publish} command: it allocates per tick.
  */
 final class TickValueEncoder {

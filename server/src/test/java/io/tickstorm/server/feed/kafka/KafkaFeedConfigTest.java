@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.tickstorm.server.feed.FeedConfig;
+import io.tickstorm.server.feed.KafkaFeedConfig;
+import io.tickstorm.server.feed.KafkaFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +64,11 @@ class KafkaFeedConfigTest {
     void refusesPropertiesTheSourceOwnsNamingFileAndKey(String key) throws Exception {
         Path file = dir.resolve("consumer.properties");
         Files.writeString(file, "security.protocol=SSL\n" + key + " = x\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> feed("source = kafka, "
-                + "kafka { bootstrap-servers = \"k:9092\", properties-file = \"" + file + "\" }"));
+        FeedConfig config = feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \"" + file
+                + "\" }");
+        // Refused when the source builds its consumer, before the server opens its tick port.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConsumerSettings.consumer(config.kafka()));
         assertTrue(e.getMessage().contains("KAFKA_PROPERTIES_FILE=" + file), e.getMessage());
         assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
     }

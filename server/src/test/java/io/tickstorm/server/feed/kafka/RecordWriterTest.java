@@ -2,6 +2,7 @@ package io.tickstorm.server.feed.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tickstorm.server.feed.KafkaFormat;
 import io.tickstorm.server.feed.MalformedReason;
 import io.tickstorm.server.feed.RecordingSink;
 import io.tickstorm.server.feed.SymbolUniverse;

@@ -1,24 +1,17 @@
-package io.tickstorm.server.feed.kafka;
+package io.tickstorm.server.feed;
 
-import io.tickstorm.server.feed.file.NdjsonTickParser;
-import io.tickstorm.server.feed.file.TickLineParser;
 import java.util.Locale;
 
 /** How a Kafka record's value holds a tick ({@code KAFKA_FORMAT}). */
 public enum KafkaFormat {
     /** A {@code tickstorm.protocol.Tick} message (tickstorm.proto); its mode and metadata are ignored. */
     PROTOBUF,
-    /** One JSON object, as a line of an NDJSON recording ({@link NdjsonTickParser}). */
+    /** One JSON object, as a line of an NDJSON recording (the file source's NDJSON parser reads it). */
     JSON;
 
     /** The configuration value naming this format. */
     public String configValue() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** A new parser for record values of this format: one per thread. */
-    public TickLineParser newParser() {
-        return this == PROTOBUF ? new ProtobufTickParser() : new NdjsonTickParser();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.tickstorm.server.pipeline;
+package io.tickstorm.server.connection;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -48,7 +48,8 @@ public final class ConnectionState {
         return username;
     }
 
-    void username(String username) {
+    /** Records the authenticated user (the auth handler, once, on success). */
+    public void username(String username) {
         this.username = username;
     }
 }

@@ -1,4 +1,4 @@
-package io.tickstorm.server.pipeline;
+package io.tickstorm.server.connection;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

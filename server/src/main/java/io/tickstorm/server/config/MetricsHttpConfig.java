@@ -1,8 +1,6 @@
-package io.tickstorm.server.http;
+package io.tickstorm.server.config;
 
 import com.typesafe.config.Config;
-import io.tickstorm.server.config.HostPort;
-import io.tickstorm.server.config.Settings;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,8 @@
-package io.tickstorm.server.feed.kafka;
+package io.tickstorm.server.feed;
 
 import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -80,18 +82,32 @@ public record KafkaFeedConfig(
                 kafka.getDuration("partition-refresh"));
     }
 
+    private static final String PROPERTIES_VARIABLE = "KAFKA_PROPERTIES_FILE";
+
     /**
      * Checks what {@code FEED_SOURCE=kafka} needs: a bootstrap address, and a properties file (if any) that is
-     * readable and sets none of the properties the source owns.
+     * readable.
      *
-     * @throws IllegalArgumentException naming the variable, the file and the key
+     * @throws IllegalArgumentException naming the variable and the file
      */
     public void requireUsable() {
         if (bootstrapServers.isEmpty()) {
             throw new IllegalArgumentException(PATH + ".bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): FEED_SOURCE=kafka "
                     + "needs the brokers' addresses, e.g. kafka-0.kafka:9092,kafka-1.kafka:9092");
         }
-        ConsumerSettings.readFile(propertiesFile);
+        if (!propertiesFile.isEmpty()) {
+            Path path = Path.of(propertiesFile);
+            if (Files.isDirectory(path)) {
+                throw new IllegalArgumentException(PROPERTIES_VARIABLE + "=" + propertiesFile
+                        + ": is a directory, not a properties file");
+            }
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException(PROPERTIES_VARIABLE + "=" + propertiesFile
+                        + ": no such file, or not readable");
+            }
+        }
+        // The keys the source owns are refused when it builds its consumer (ConsumerSettings), before the tick port
+        // opens: that check belongs to the Kafka package, which depends on this one.
     }
 
     private static void requireWithin(String key, Duration value, Duration min, Duration max) {
