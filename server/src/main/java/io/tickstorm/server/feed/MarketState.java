@@ -98,17 +98,11 @@ public final class MarketState implements TickSink {
                      long bidSize, long askSize, int bars) {
         latest.set(symbol, timestampNanos, price, volume, bid, ask, bidSize, askSize);
         long timestampMs = Math.floorDiv(timestampNanos, NANOS_PER_MS);
-        boolean onTime = true;
-        if ((bars & SECOND_BAR) != 0) {
-            onTime = counted(seconds.add(symbol, timestampMs, price, volume, bid, ask, bidSize, askSize));
-        } else {
-            onTime = false;
-        }
-        if ((bars & MINUTE_BAR) != 0) {
-            onTime &= counted(minutes.add(symbol, timestampMs, price, volume, bid, ask, bidSize, askSize));
-        } else {
-            onTime = false;
-        }
+        boolean inSecond = (bars & SECOND_BAR) != 0
+                && counted(seconds.add(symbol, timestampMs, price, volume, bid, ask, bidSize, askSize));
+        boolean inMinute = (bars & MINUTE_BAR) != 0
+                && counted(minutes.add(symbol, timestampMs, price, volume, bid, ask, bidSize, askSize));
+        boolean onTime = inSecond && inMinute;
         counters.add(onTime ? FeedCounters.Result.OK : FeedCounters.Result.LATE);
         if (delivering) {
             counters.liveTick();

@@ -7,6 +7,7 @@ import io.tickstorm.protocol.codec.Frame;
 import io.tickstorm.protocol.codec.ProtocolException;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.server.metrics.ServerMetrics;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The inbound frame rate (PROTOCOL.md §5.8): a connection may send {@code burst} frames at once and
@@ -64,8 +65,12 @@ public final class InboundRateLimiter extends ChannelInboundHandlerAdapter {
             exceeded = true;
             ReferenceCountUtil.release(msg);
             metrics.inboundRateLimited();
+            // PROTOCOL.md §5.1: an ERROR 12 carries in details the seconds until sending would be allowed again.
+            long retrySeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(next - nowNanos - burstNanos
+                    + TimeUnit.SECONDS.toNanos(1) - 1));
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + burst + " frames at once or "
-                    + framesPerSecond + " frames per second", "inbound_rate");
+                    + framesPerSecond + " frames per second; retry in " + retrySeconds + " s",
+                    Long.toString(retrySeconds));
         }
         allowedAtNanos = next;
         ctx.fireChannelRead(msg);

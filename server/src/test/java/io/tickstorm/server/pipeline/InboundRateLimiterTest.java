@@ -64,6 +64,7 @@ class InboundRateLimiterTest {
     private static void assertRateLimitedAndClosed(EmbeddedChannel channel) {
         OutboundMessage error = channel.readOutbound();
         assertEquals(ErrorCode.RATE_LIMITED, ((ErrorResponse) error.body()).getCode());
+        assertEquals("1", ((ErrorResponse) error.body()).getDetails(), "PROTOCOL.md §5.1: seconds until allowed");
         assertNull(channel.readOutbound(), "exactly one ERROR");
         assertFalse(channel.isOpen());
     }

@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
  *
  * A line is returned without its LF or a CR before it. Line numbers are the input's, from 1 at the start of every
  * {@link #pass()}. A line longer than the chunk is skipped by the reader and appears here as a one-line
- * placeholder for which {@link #lineTooLong()} is true, so the lines after it keep their numbers. The last line of
+ * stand-in for which {@link #lineTooLong()} is true, so the lines after it keep their numbers. The last line of
  * an input may lack its LF.
  *
  * <p>Owned by one thread at a time: filled by the reader thread, then read by the consumer until released.
