@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -60,6 +59,7 @@ import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.pipeline.OverloadRefusalResponder;
 import io.tickstorm.server.pipeline.PreAuthBudget;
 import io.tickstorm.server.pipeline.ServerChannelInitializer;
+import io.tickstorm.server.pipeline.TotalOutboundBudget;
 import io.tickstorm.server.tls.GeneratedCertificate;
 import io.tickstorm.server.tls.ReloadingSslContext;
 import java.io.IOException;
@@ -91,6 +91,8 @@ public final class TickServer implements AutoCloseable {
     private static final Set<Resource> ADMISSION_BREACHES =
             EnumSet.of(Resource.HEAP, Resource.DIRECT_MEMORY, Resource.OPEN_FILES);
     private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
+    /** How often the server-wide outbound budget is checked: overload fills queues within fractions of a second. */
+    private static final long TOTAL_OUTBOUND_SAMPLE_MS = 100;
 
     private final ServerConfig config;
     private final Limits limits;
@@ -107,6 +109,7 @@ public final class TickServer implements AutoCloseable {
     private Authenticator authenticator;
     private ReloadingSslContext tls;
     private ResourceMonitor monitor;
+    private TotalOutboundBudget totalOutbound;
     private AdmissionControl admission;
     private FanOut fanOut;
     private volatile TickFeed feed;
@@ -185,6 +188,11 @@ public final class TickServer implements AutoCloseable {
                 admission::activeConnections, http::openConnections, config.metrics().maxConnections(),
                 ResourceBreachListener.NONE);
         monitor.start(maintenance, limits.config().sampleInterval());
+
+        totalOutbound = new TotalOutboundBudget(channels, config.write().totalBudgetBytes(limits.directMemoryBytes()),
+                responder);
+        maintenance.scheduleWithFixedDelay(totalOutbound, TOTAL_OUTBOUND_SAMPLE_MS, TOTAL_OUTBOUND_SAMPLE_MS,
+                TimeUnit.MILLISECONDS);
 
         FeedConfig feedConfig = config.feed();
         SymbolUniverse universe = createUniverse(feedConfig);
@@ -307,6 +315,13 @@ public final class TickServer implements AutoCloseable {
         metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
                 + "(each connection's share of the outbound budget; shared batches count once per connection).",
                 this::pendingOutboundBytes);
+        metrics.gauge(ServerMetrics.OUTBOUND_TOTAL_BUDGET, "The server-wide budget on queued bytes "
+                + "(OUTBOUND_TOTAL_BUDGET_BYTES): above it the largest queues are closed as slow consumers.",
+                () -> totalOutbound.budgetBytes());
+        metrics.counter(ServerMetrics.OUTBOUND_TOTAL_BUDGET_CUTS, "Connections closed as SLOW_CONSUMER because all "
+                + "connections together held more than the server-wide budget (also in "
+                + ServerMetrics.SLOW_CONSUMER_DISCONNECTS + ").", List.of(),
+                Map.of(List.of(), () -> totalOutbound.cuts()));
         metrics.gauge(ServerMetrics.UNAUTHENTICATED_CONNECTIONS,
                 "Connections admitted that have not authenticated yet (TLS handshake and AUTH included).",
                 () -> admission.unauthenticatedConnections());
@@ -373,16 +388,7 @@ public final class TickServer implements AutoCloseable {
      * Read from any thread (Netty keeps the count in a volatile field).
      */
     public long pendingOutboundBytes() {
-        long pending = 0;
-        if (channels != null) {
-            for (Channel channel : channels) {
-                ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-                if (outbound != null) {
-                    pending += outbound.totalPendingWriteBytes();
-                }
-            }
-        }
-        return pending;
+        return totalOutbound == null ? 0 : totalOutbound.queuedBytes();
     }
 
     /** Open client connections. */

@@ -10,12 +10,18 @@ import java.time.Duration;
  * @param highWaterMarkBytes Netty's write-buffer high water mark (low water is half); above it a channel is
  *     unwritable
  * @param deadline how long a channel may stay unwritable before it is closed as SLOW_CONSUMER
+ * @param totalBudgetBytes unsent bytes all connections together may hold before the largest queues are closed as
+ *     SLOW_CONSUMER; 0 derives it from the direct-memory budget, see {@link #totalBudgetBytes(long)}
  */
-public record WriteConfig(long outboundBudgetBytes, int highWaterMarkBytes, Duration deadline) {
+public record WriteConfig(long outboundBudgetBytes, int highWaterMarkBytes, Duration deadline,
+        long totalBudgetBytes) {
 
     public static final String BUDGET_KEY = "tick-storm.write.outbound-budget";
     public static final String HIGH_WATER_KEY = "tick-storm.write.high-water-mark";
     public static final String DEADLINE_KEY = "tick-storm.write.deadline";
+    public static final String TOTAL_BUDGET_KEY = "tick-storm.write.total-budget";
+    /** The derived total budget is this fraction of the direct-memory budget: 1/2. */
+    public static final int DERIVED_TOTAL_BUDGET_DIVISOR = 2;
 
     public WriteConfig {
         if (highWaterMarkBytes < 2) {
@@ -26,6 +32,17 @@ public record WriteConfig(long outboundBudgetBytes, int highWaterMarkBytes, Dura
                     + HIGH_WATER_KEY + " (" + highWaterMarkBytes + ")");
         }
         Settings.requirePositive(DEADLINE_KEY, deadline);
+        if (totalBudgetBytes < 0) {
+            throw new IllegalArgumentException(TOTAL_BUDGET_KEY + " must not be negative, got " + totalBudgetBytes);
+        }
+    }
+
+    /** The total budget: as configured, or half the direct-memory budget (never below one connection's budget). */
+    public long totalBudgetBytes(long directMemoryBytes) {
+        if (totalBudgetBytes > 0) {
+            return totalBudgetBytes;
+        }
+        return Math.max(outboundBudgetBytes, directMemoryBytes / DERIVED_TOTAL_BUDGET_DIVISOR);
     }
 
     public int lowWaterMarkBytes() {
@@ -34,6 +51,7 @@ public record WriteConfig(long outboundBudgetBytes, int highWaterMarkBytes, Dura
 
     public static WriteConfig from(Config root) {
         return new WriteConfig(Settings.bytes(root, BUDGET_KEY),
-                Settings.intBytes(root, HIGH_WATER_KEY), Settings.duration(root, DEADLINE_KEY));
+                Settings.intBytes(root, HIGH_WATER_KEY), Settings.duration(root, DEADLINE_KEY),
+                Settings.bytes(root, TOTAL_BUDGET_KEY));
     }
 }

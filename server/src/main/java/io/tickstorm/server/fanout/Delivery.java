@@ -2,6 +2,7 @@ package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.util.ArrayList;
 
 /**
@@ -37,6 +38,7 @@ final class Delivery implements Runnable {
     @Override
     public void run() {
         int written = 0;
+        int backlogged = 0;
         try {
             ArrayList<Subscriber> members = group.members;
             // Backwards, so that a member removed while we write (swap-remove) is never visited twice.
@@ -56,9 +58,13 @@ final class Delivery implements Runnable {
                 channel.writeAndFlush(batch.retainedDuplicate(), channel.voidPromise());
                 if (!subscriber.state.closing()) {
                     written++;
+                    if (hasUnsentBytes(channel)) {
+                        backlogged++;
+                    }
                 }
             }
         } finally {
+            group.backlogged = backlogged;
             batch.release();
             if (written > 0) {
                 stream.metrics.batchWritten(written, tickCount);
@@ -66,5 +72,11 @@ final class Delivery implements Runnable {
             }
             round.loopDone();
         }
+    }
+
+    /** After a flush: bytes left means the socket did not take them all, the reader is behind. */
+    private static boolean hasUnsentBytes(Channel channel) {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        return outbound != null && outbound.totalPendingWriteBytes() > 0;
     }
 }

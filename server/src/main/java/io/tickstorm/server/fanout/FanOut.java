@@ -84,6 +84,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final BatchBuilder secondBuilder;
     private final BatchBuilder minuteBuilder;
     private final LatestTicks latest;
+    private final RealtimeBatching batching;
 
     /** A fan-out over the event loops of {@code workers}, reading the market through {@code market}. */
     public FanOut(FanOutContext context, EventLoopGroup workers, ServerMetrics metrics, MarketView market) {
@@ -111,6 +112,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         }
         secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
         minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
+        batching = new RealtimeBatching(context.batchWindowNanos());
     }
 
     /** The most symbols one SECOND/MINUTE batch is guaranteed to hold at {@code maxPayloadBytes}. */
@@ -171,6 +173,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
         Subscriber subscriber = new Subscriber(channel, ConnectionState.of(channel), stream, group);
         if (stream instanceof RealtimeStream live) {
             live.joins.add(subscriber);
+            // Served by the feed thread between batches, also when no tick comes.
+            wakeFeed.run();
         } else {
             group.registered.incrementAndGet();
             if (spec.replay()) {
@@ -224,7 +228,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
                             context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE));
                     newRealtime.add(live);
                     realtimeStreams++;
-                    wakeFeed.run();
                     stream = live;
                 } else {
                     stream = new Stream(key, universe.capacity(), loops, mm);
@@ -297,31 +300,55 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     @Override
     public void onTicks(TickBlock block) {
-        for (RealtimeStream created; (created = newRealtime.poll()) != null; ) {
-            realtime.add(created);
-        }
+        adoptNewStreams();
+        long nowNanos = System.nanoTime();
         for (int s = realtime.size() - 1; s >= 0; s--) {
             RealtimeStream stream = realtime.get(s);
-            if (stream.dead) {
-                stream.pending.discard();
-                realtime.remove(s);
+            if (retireIfDead(stream, s)) {
                 continue;
             }
             append(stream, block);
-            if (!stream.pending.isEmpty() && stream.inFlight.get() == 0 && windowElapsed(stream)) {
+            if (batching.dueInNanos(stream, nowNanos) == 0) {
                 seal(stream);
             }
-            if (!stream.joins.isEmpty()) {
-                if (!stream.pending.isEmpty()) {
-                    seal(stream);
-                }
-                serveJoins(stream);
-            }
+            serveJoins(stream);
         }
     }
 
-    private boolean windowElapsed(RealtimeStream stream) {
-        return context.batchWindowNanos() == 0 || System.nanoTime() - stream.firstPendingNanos >= context.batchWindowNanos();
+    /** Sends batches held back while their streams were busy or congested, and snapshots of waiting joins. */
+    @Override
+    public long sendHeld(long nowNanos) {
+        adoptNewStreams();
+        long nextNanos = Long.MAX_VALUE;
+        for (int s = realtime.size() - 1; s >= 0; s--) {
+            RealtimeStream stream = realtime.get(s);
+            if (retireIfDead(stream, s)) {
+                continue;
+            }
+            long due = batching.dueInNanos(stream, nowNanos);
+            if (due == 0) {
+                seal(stream);
+            } else {
+                nextNanos = Math.min(nextNanos, due);
+            }
+            serveJoins(stream);
+        }
+        return nextNanos;
+    }
+
+    private void adoptNewStreams() {
+        for (RealtimeStream created; (created = newRealtime.poll()) != null; ) {
+            realtime.add(created);
+        }
+    }
+
+    private boolean retireIfDead(RealtimeStream stream, int index) {
+        if (!stream.dead) {
+            return false;
+        }
+        stream.pending.discard();
+        realtime.remove(index);
+        return true;
     }
 
     private void append(RealtimeStream stream, TickBlock block) {
@@ -369,7 +396,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
         dispatch(stream, batch, sequence, tickCount, originNanos, loopsWithSubscribers, stream.inFlight);
     }
 
+    /** Snapshots for the stream's waiting joins, after sealing what is pending (it precedes their snapshot). */
     private void serveJoins(RealtimeStream stream) {
+        if (stream.joins.isEmpty()) {
+            return;
+        }
+        if (!stream.pending.isEmpty()) {
+            seal(stream);
+        }
         BatchBuilder builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
                 SubscriptionMode.REALTIME_VALUE);
         for (Subscriber subscriber; (subscriber = stream.joins.poll()) != null; ) {
@@ -430,7 +464,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     private void dispatch(Stream stream, ByteBuf batch, long sequence, int tickCount, long originNanos, int loopCount,
             AtomicInteger inFlight) {
-        Round round = new Round(loopCount, System.nanoTime(), stream.metrics, inFlight);
+        Round round = new Round(loopCount, System.nanoTime(), stream.metrics, inFlight, wakeFeed);
         int dispatched = 0;
         for (LoopGroup group : stream.groups) {
             if (group.registered.get() > 0 && dispatched < loopCount) {

@@ -13,19 +13,25 @@ final class Round {
     private final long startNanos;
     private final ModeMetrics metrics;
     private final AtomicInteger inFlight;
+    private final Runnable wakeFeed;
 
-    Round(int loops, long startNanos, ModeMetrics metrics, AtomicInteger inFlight) {
+    /**
+     * @param inFlight the REALTIME stream's rounds in flight, or null for bars
+     * @param wakeFeed called when the stream's last round in flight ends: ticks held meanwhile can go
+     */
+    Round(int loops, long startNanos, ModeMetrics metrics, AtomicInteger inFlight, Runnable wakeFeed) {
         this.remainingLoops = new AtomicInteger(loops);
         this.startNanos = startNanos;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.wakeFeed = wakeFeed;
     }
 
     void loopDone() {
         if (remainingLoops.decrementAndGet() == 0) {
             metrics.fanoutDuration().observe((System.nanoTime() - startNanos) / 1e9);
-            if (inFlight != null) {
-                inFlight.decrementAndGet();
+            if (inFlight != null && inFlight.decrementAndGet() == 0) {
+                wakeFeed.run();
             }
         }
     }

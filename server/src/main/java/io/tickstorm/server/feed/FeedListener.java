@@ -31,4 +31,16 @@ public interface FeedListener {
     default boolean wantsTicks() {
         return true;
     }
+
+    /**
+     * Lets a listener that holds ticks back (coalescing them into bigger batches while its readers are busy) send
+     * them when no further tick comes: called after every pump of the source, ticks or not, and again once the
+     * returned delay has passed or {@link TickFeed#wake()} was called, whichever comes first.
+     *
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return nanoseconds until the listener next needs this call, or {@link Long#MAX_VALUE} for "only when woken"
+     */
+    default long sendHeld(long nowNanos) {
+        return Long.MAX_VALUE;
+    }
 }

@@ -210,6 +210,19 @@ public final class MarketState implements TickSink {
         counters.publish();
     }
 
+    /**
+     * Gives the listener the chance to send ticks it holds back ({@link FeedListener#sendHeld}); returns the
+     * nanoseconds until it next needs that.
+     */
+    public long sendHeld(long nowNanos) {
+        try {
+            return listener.sendHeld(nowNanos);
+        } catch (RuntimeException e) {
+            listenerFailed("sendHeld", e);
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Listener callbacks that threw. */
     public long listenerFailures() {
         return listenerFailures;

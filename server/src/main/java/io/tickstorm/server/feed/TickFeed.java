@@ -217,11 +217,13 @@ public final class TickFeed implements AutoCloseable {
         LOG.info("Feed started: {} ({} symbols)", source.description(), universe.size());
         while (running) {
             long nowNanos = clock.epochNanos();
-            if (pump(nowNanos)) {
+            boolean more = pump(nowNanos);
+            long heldDelayNanos = market.sendHeld(System.nanoTime());
+            if (more) {
                 continue;
             }
             long next = Math.min(source.nextPollNanos(nowNanos, listener.wantsTicks()), market.nextDeadlineNanos());
-            long waitNanos = next - clock.epochNanos();
+            long waitNanos = Math.min(next - clock.epochNanos(), heldDelayNanos);
             if (waitNanos > 0) {
                 LockSupport.parkNanos(this, Math.min(waitNanos, MAX_PARK_NANOS));
             }

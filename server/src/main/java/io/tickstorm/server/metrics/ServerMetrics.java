@@ -49,6 +49,8 @@ public final class ServerMetrics {
     public static final String SLOW_CONSUMER_DISCONNECTS = "tick_storm_slow_consumer_disconnects_total";
     public static final String INBOUND_RATE_LIMITED = "tick_storm_inbound_rate_limited_total";
     public static final String OUTBOUND_PENDING = "tick_storm_outbound_pending_bytes";
+    public static final String OUTBOUND_TOTAL_BUDGET = "tick_storm_outbound_total_budget_bytes";
+    public static final String OUTBOUND_TOTAL_BUDGET_CUTS = "tick_storm_outbound_total_budget_disconnects_total";
     public static final String PUBLISH_LATENCY = "tick_storm_publish_latency_seconds";
     public static final String FANOUT_DURATION = "tick_storm_fanout_duration_seconds";
     public static final String LIMIT = "tick_storm_limit";

@@ -75,6 +75,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void theTotalOutboundBudgetIsHalfTheDirectMemoryBudgetUnlessSet() {
+        WriteConfig derived = parse(Map.of()).write();
+        assertEquals(0, derived.totalBudgetBytes());
+        assertEquals(512L << 20, derived.totalBudgetBytes(1L << 30));
+        assertEquals(4L << 20, derived.totalBudgetBytes(1L << 20), "never below one connection's budget");
+        WriteConfig set = parse(Map.of("tick-storm.write.total-budget", "64MiB")).write();
+        assertEquals(64L << 20, set.totalBudgetBytes(1L << 30));
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("tick-storm.write.total-budget", -1)));
+    }
+
+    @Test
     void invalidValuesStopStartupNamingTheKey() {
         assertTrue(rejection(Map.of("tick-storm.listen-addr", "nowhere")).contains("tick-storm.listen-addr"));
         assertTrue(rejection(Map.of("tick-storm.listen-addr", "host:99999")).contains("tick-storm.listen-addr"));

@@ -1,0 +1,102 @@
+package io.tickstorm.server.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.server.metrics.ServerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RealtimeBatchingTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final byte[] NAME = "MSFT".getBytes(StandardCharsets.US_ASCII);
+
+    private EventLoop[] loops;
+    private RealtimeStream stream;
+
+    @BeforeEach
+    void stream() {
+        loops = new EventLoop[] {new DefaultEventLoop(), new DefaultEventLoop()};
+        stream = new RealtimeStream(new StreamKey(SubscriptionMode.REALTIME, new int[0], true), 4, loops,
+                new ServerMetrics().mode("realtime"), new BatchBuilder(UnpooledByteBufAllocator.DEFAULT, 65_536,
+                        SubscriptionMode.REALTIME_VALUE));
+        stream.groups[0].registered.set(50);
+        stream.groups[1].registered.set(50);
+    }
+
+    @AfterEach
+    void release() {
+        stream.pending.discard();
+        for (EventLoop loop : loops) {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    private void pendingSince(long nanos) {
+        int size = stream.pending.tickSize(NAME, 1, 1.0, 1.0, 1.0, 1.0, 1, 1);
+        stream.pending.add(size, NAME, 1, 1.0, 1.0, 1.0, 1.0, 1, 1, 1);
+        stream.firstPendingNanos = nanos;
+    }
+
+    @Test
+    void nothingPendingIsNeverDue() {
+        assertEquals(Long.MAX_VALUE, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS));
+    }
+
+    @Test
+    void pendingTicksGoAtOnceWhenNothingIsInFlightAndReadersKeepUp() {
+        pendingSince(1_000 * MS);
+        assertEquals(0, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS));
+    }
+
+    @Test
+    void aBatchInFlightHoldsTheNextUntilItsRoundEnds() {
+        pendingSince(1_000 * MS);
+        stream.inFlight.set(1);
+        assertEquals(Long.MAX_VALUE, new RealtimeBatching(0).dueInNanos(stream, 5_000 * MS));
+    }
+
+    @Test
+    void theBatchWindowHoldsFromTheFirstPendingTick() {
+        pendingSince(1_000 * MS);
+        RealtimeBatching batching = new RealtimeBatching(20 * MS);
+        assertEquals(15 * MS, batching.dueInNanos(stream, 1_005 * MS));
+        assertEquals(0, batching.dueInNanos(stream, 1_020 * MS));
+    }
+
+    @Test
+    void aSlowMinorityDoesNotHoldTheOthersBack() {
+        pendingSince(1_000 * MS);
+        stream.groups[0].backlogged = 6;
+        stream.groups[1].backlogged = 4;
+        assertEquals(0, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS), "10 of 100 backlogged");
+    }
+
+    @Test
+    void aCongestedStreamGrowsItsBatchesForAtMostTheCongestedHold() {
+        pendingSince(1_000 * MS);
+        stream.groups[0].backlogged = 6;
+        stream.groups[1].backlogged = 5;
+        RealtimeBatching batching = new RealtimeBatching(0);
+        assertEquals(RealtimeBatching.CONGESTED_HOLD_NANOS, batching.dueInNanos(stream, 1_000 * MS),
+                "11 of 100 backlogged");
+        assertEquals(0, batching.dueInNanos(stream, 1_000 * MS + RealtimeBatching.CONGESTED_HOLD_NANOS));
+        stream.groups[0].backlogged = 0;
+        stream.groups[1].backlogged = 0;
+        assertEquals(0, batching.dueInNanos(stream, 1_001 * MS), "readers caught up: no more holding");
+    }
+
+    @Test
+    void aLongerBatchWindowIsNotShortenedByCongestion() {
+        pendingSince(1_000 * MS);
+        stream.groups[0].backlogged = 50;
+        assertEquals(100 * MS, new RealtimeBatching(100 * MS).dueInNanos(stream, 1_000 * MS));
+    }
+}
