@@ -9,13 +9,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
@@ -32,6 +27,7 @@ import io.tickstorm.server.admission.RefusalReason;
 import io.tickstorm.server.admission.RefusalResponder;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.config.AllocatorType;
+import io.tickstorm.server.config.TransportType.Transport;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.FanOutContext;
@@ -159,14 +155,13 @@ public final class TickServer implements AutoCloseable {
     }
 
     private void startComponents() throws IOException, InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Transport transport = config.transport().resolve();
+        IoHandlerFactory ioHandlers = transport.ioHandlers();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-accept", true), ioHandlers);
         workerGroup = new MultiThreadIoEventLoopGroup(limits.eventLoopThreads(),
                 new DefaultThreadFactory("tick-io", true), ioHandlers);
         httpGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tick-http", true), ioHandlers);
-        Class<? extends ServerChannel> serverChannelType =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> serverChannelType = transport.serverChannelType();
         liveness = new EventLoopProbe(List.of(bossGroup, workerGroup), LIVENESS_TIMEOUT);
         // Pinged from the HTTP port's own loop: if that loop stalls, the probes go unanswered anyway.
         liveness.start(httpGroup.next());
@@ -238,7 +233,7 @@ public final class TickServer implements AutoCloseable {
                 tickAddress(), tls != null ? "TLS " + config.tls().minVersion().configValue() + "+ via "
                         + tls.provider() + ", client certificates " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT)
                         : "plain TCP (TLS disabled)",
-                epoll ? "epoll" : "nio", config.metrics().address().host() + ":" + http.port(),
+                transport.description(), config.metrics().address().host() + ":" + http.port(),
                 limits.eventLoopThreads());
         LOG.info("Before AUTH: frames up to {} bytes, {} unauthenticated connections ({} per address), {} bytes "
                 + "pending in total; {} allocator", config.preAuth().maxPayloadBytes(), admission.unauthenticatedCap(),

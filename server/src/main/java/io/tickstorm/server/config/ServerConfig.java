@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param batchWindow REALTIME coalescing window; zero = natural batching
  * @param preAuth what an unauthenticated connection may make the server hold
  * @param allocator the buffer allocator of the channels and the fan-out
+ * @param transport the event loops' socket transport
  */
 public record ServerConfig(
         HostPort listen,
@@ -40,7 +41,8 @@ public record ServerConfig(
         AdmissionConfig admission,
         LimitsConfig limits,
         PreAuthConfig preAuth,
-        AllocatorType allocator) {
+        AllocatorType allocator,
+        TransportType transport) {
 
     public static final String LISTEN_KEY = "tick-storm.listen-addr";
     public static final String METRICS_KEY = MetricsHttpConfig.ADDRESS_KEY;
@@ -86,6 +88,7 @@ public record ServerConfig(
         }
         Objects.requireNonNull(preAuth, "preAuth");
         Objects.requireNonNull(allocator, AllocatorType.KEY);
+        Objects.requireNonNull(transport, TransportType.KEY);
         if (preAuth.maxPayloadBytes() > maxPayloadBytes) {
             throw new IllegalArgumentException(PreAuthConfig.MAX_PAYLOAD_KEY + " (" + preAuth.maxPayloadBytes()
                     + ") must not exceed " + MAX_PAYLOAD_KEY + " (" + maxPayloadBytes + ")");
@@ -114,13 +117,15 @@ public record ServerConfig(
                 AdmissionConfig.from(root),
                 LimitsConfig.from(root),
                 PreAuthConfig.from(root),
-                AllocatorType.parse(Settings.string(root, AllocatorType.KEY)));
+                AllocatorType.parse(Settings.string(root, AllocatorType.KEY)),
+                TransportType.parse(Settings.string(root, TransportType.KEY)));
     }
 
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
-                heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator);
+                heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator,
+                transport);
     }
 
     /** The effective settings worth logging at startup (never secrets). */
@@ -136,6 +141,7 @@ public record ServerConfig(
         summary.put("pre_auth_buffer_budget_bytes", preAuth.bufferBudgetBytes() > 0 ? preAuth.bufferBudgetBytes()
                 : "derived");
         summary.put("allocator", allocator.configValue());
+        summary.put("transport", transport.configValue());
         summary.put("event_loop_threads", eventLoopThreads);
         summary.put("shutdown_grace_ms", shutdownGrace.toMillis());
         summary.put("batch_window_ms", batchWindow.toMillis());
