@@ -70,7 +70,16 @@ case $SCENARIO in
                     "KAFKA_TOPIC=${KAFKA_TOPIC:-ticks}")
         TLS_FLAGS=()
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
-    *)  echo "unknown scenario $SCENARIO (1..9)" >&2; exit 2 ;;
+    11) # Overload: 1,000 plain-TCP REALTIME subscribers of a recording at BASE ticks/s (default 10,000, scenario 3's
+        # sustainable rate) with a burst at twice that in the middle (20 s each; written once, kept in bench/results).
+        BASE=${BASE:-10000}
+        RECORDING=bench/results/overload-$BASE.ndjson
+        [[ -f $RECORDING ]] || java -cp "$BENCH_JAR" io.tickstorm.bench.load.RecordingWriter "$RECORDING" 0 110 \
+            "$BASE:20,$((2 * BASE)):20,$BASE:20"
+        SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" FEED_FILE_SPEED=1)
+        TLS_FLAGS=()
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 60 --heartbeat-ms 15000) ;;
+    *)  echo "unknown scenario $SCENARIO (1..9, 11)" >&2; exit 2 ;;
 esac
 
 # Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
