@@ -5,7 +5,8 @@
 # Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
 # scenario 1), SERVER_EXTRA_ENV (more server env vars), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
 # JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate), OUT (the result
-# directory). Scenario 9 (Kafka) needs a broker and a publisher: run it with bench/kafka-latency.sh.
+# directory), TIMELINE=1 (sample /metrics every 5 s into timeline.txt, bench/timeline.sh; always on in scenario 11),
+# BASE (scenario 11's base rate). Scenario 9 (Kafka) needs a broker and a publisher: run it with bench/kafka-latency.sh.
 # Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,8 +139,14 @@ feed_ticks() {
     curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^tick_storm_feed_ticks_total\{/ {n += $2} END {print n + 0}'
 }
 FEED_BEFORE=$(feed_ticks); FEED_BEFORE_NS=$(date +%s%N)
+if [[ $SCENARIO == 11 || ${TIMELINE:-0} == 1 ]]; then
+    bench/timeline.sh "$METRICS_PORT" "$SERVER_PID" 5 >"$OUT/timeline.txt" &
+fi
 RC=0
 TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${COMMAND[@]}" >"$OUT/result.txt" || RC=$?
+if [[ -f $OUT/timeline.txt ]]; then
+    echo "timeline (every 5 s):"; cat "$OUT/timeline.txt"
+fi
 FEED_AFTER=$(feed_ticks); FEED_AFTER_NS=$(date +%s%N)
 awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
     'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
