@@ -78,6 +78,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final BarHistory history;
     private final Runnable wakeFeed;
     private final SubscriptionValidator validator;
+    /** Conflated REALTIME streams (PROTOCOL.md §5.6): their own registry, fed by the callbacks below. */
+    private final ConflatedFanOut conflated;
 
     // Feed thread only.
     private final List<RealtimeStream> realtime = new ArrayList<>();
@@ -111,6 +113,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         }
         secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
         minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
+        conflated = new ConflatedFanOut(context, metrics, loops, loopIndex, universe, latest, wakeFeed);
     }
 
     /** The most symbols one SECOND/MINUTE batch is guaranteed to hold at {@code maxPayloadBytes}. */
@@ -145,8 +148,13 @@ public final class FanOut implements FeedListener, AutoCloseable {
     /** Streams currently alive (for {@code tick_storm_streams}). */
     public int streamCount() {
         synchronized (registryLock) {
-            return streams.size();
+            return streams.size() + conflated.streamCount();
         }
+    }
+
+    /** Conflated REALTIME subscriptions (for {@code tick_storm_subscriptions{mode="realtime_conflated"}}). */
+    public int conflatedSubscriptions() {
+        return conflated.subscriptions();
     }
 
     /** Subscribed connections of {@code mode} (for {@code tick_storm_subscriptions}). */
@@ -162,6 +170,9 @@ public final class FanOut implements FeedListener, AutoCloseable {
      * already sent the SUBSCRIBE ACK. Must run on {@code channel}'s event loop.
      */
     public Subscriber join(Channel channel, SubscriptionSpec spec) {
+        if (spec.conflated()) {
+            return conflated.join(channel, spec);
+        }
         Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols()));
         Integer index = loopIndex.get(channel.eventLoop());
         if (index == null) {
@@ -239,6 +250,10 @@ public final class FanOut implements FeedListener, AutoCloseable {
     }
 
     private void release(Stream stream) {
+        if (stream instanceof ConflatedStream conflatedStream) {
+            conflated.release(conflatedStream);
+            return;
+        }
         synchronized (registryLock) {
             subscriptions.get(stream.key.mode()).decrementAndGet();
             if (--stream.subscribers == 0) {
@@ -318,6 +333,13 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 serveJoins(stream);
             }
         }
+        conflated.onTicks(block);
+    }
+
+    /** Conflation's interval timer: on the feed thread, once every tick so far has been through {@link #onTicks}. */
+    @Override
+    public long onPump(long nowEpochNanos) {
+        return conflated.onPump(nowEpochNanos);
     }
 
     private boolean windowElapsed(RealtimeStream stream) {

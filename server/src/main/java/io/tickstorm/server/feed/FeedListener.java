@@ -31,4 +31,14 @@ public interface FeedListener {
     default boolean wantsTicks() {
         return true;
     }
+
+    /**
+     * The listener's timer turn, after every pump, once every tick written so far has been handed to
+     * {@link #onTicks}: work due at a time rather than at a tick (conflation intervals) runs here, on the feed
+     * thread. Returns the feed clock's time (epoch ns) by which it wants its next turn, or {@code Long.MAX_VALUE}:
+     * the feed thread wakes by then even while the source is idle.
+     */
+    default long onPump(long nowEpochNanos) {
+        return Long.MAX_VALUE;
+    }
 }
