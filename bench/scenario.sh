@@ -130,6 +130,13 @@ fi
 
 COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAGS[@]}" "${CA[@]}" "${GEN[@]}"
          --server-pid "$SERVER_PID" --json "$OUT/result.json" "$@")
+{
+    echo "scenario $SCENARIO, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "server: ${SERVER_ENV[*]} java $SERVER_JVM ${JFR_OPTS[*]} -jar $SERVER_JAR"
+    echo "generator: ${COMMAND[*]}"
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+         "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+} | tee "$OUT/command.txt"
 if [[ $SCENARIO == 10 && ${CONFLATED:-10000} -gt 0 ]]; then
     CONFLATED_SYMBOLS=${CONFLATED_SYMBOLS:-AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA,SPY,QQQ,EURUSD}
     CONFLATED_COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench --mode REALTIME --conflate-ms 500
@@ -145,20 +152,24 @@ if [[ $SCENARIO == 10 && ${CONFLATED:-10000} -gt 0 ]]; then
     }
     for _ in $(seq 600); do
         (( $(conflated_subscriptions) >= ${CONFLATED:-10000} )) && break
-        kill -0 "$CONFLATED_PID" 2>/dev/null || { echo "conflated generator exited" >&2; cat "$OUT/conflated.txt" >&2; exit 1; }
+        kill -0 "$CONFLATED_PID" 2>/dev/null \
+            || { echo "conflated generator exited" >&2; cat "$OUT/conflated.txt" >&2; exit 1; }
         sleep 0.5
     done
     echo "conflated subscriptions: $(conflated_subscriptions)" | tee -a "$OUT/command.txt"
     # Its "subscribed" sample (a full GC in the server) comes right after its workers are ready: let it pass.
-    sleep 15
+    sleep 5
 fi
-{
-    echo "scenario $SCENARIO, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "server: ${SERVER_ENV[*]} java $SERVER_JVM ${JFR_OPTS[*]} -jar $SERVER_JAR"
-    echo "generator: ${COMMAND[*]}"
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-         "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-} | tee "$OUT/command.txt"
+if [[ $SCENARIO == 10 ]]; then
+    # Server CPU with only the conflated subscribers connected (none in the baseline run: the idle server).
+    server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+    CPU0=$(server_cpu_ticks); T0=$(date +%s%N)
+    sleep 10
+    CPU1=$(server_cpu_ticks); T1=$(date +%s%N)
+    awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v t="$((T1 - T0))" -v n="${CONFLATED:-10000}" \
+        'BEGIN {printf "server cpu before the fast run, %d conflated subscribers only: %.2f s in %.1f s = " \
+                "%.1f %% of a core\n", n, c / hz, t / 1e9, 100 * c / hz / (t / 1e9)}' | tee "$OUT/conflated-cpu.txt"
+fi
 feed_ticks() {
     curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^tick_storm_feed_ticks_total\{/ {n += $2} END {print n + 0}'
 }
