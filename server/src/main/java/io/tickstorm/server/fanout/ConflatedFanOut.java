@@ -43,9 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConflatedFanOut {
 
-    /** The {@code mode} label of conflated subscriptions and of their data-path metrics. */
-    static final String MODE_LABEL = "realtime_conflated";
-
     private record Key(StreamKey stream, int conflateMs) {
     }
 
@@ -72,13 +69,14 @@ final class ConflatedFanOut {
             Map<EventExecutor, Integer> loopIndex, SymbolUniverse universe, LatestTicks latest, Runnable wakeFeed) {
         this.context = context;
         this.metrics = metrics;
-        this.modeMetrics = metrics.mode(MODE_LABEL);
+        this.modeMetrics = metrics.mode(ServerMetrics.MODE_REALTIME_CONFLATED);
         this.loops = loops;
         this.loopIndex = loopIndex;
         this.universe = universe;
         this.latest = latest;
         this.wakeFeed = wakeFeed;
-        this.builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE);
+        this.builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
+                SubscriptionMode.REALTIME_VALUE);
     }
 
     /** Conflated streams alive. */

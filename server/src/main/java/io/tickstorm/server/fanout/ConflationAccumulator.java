@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <pre>
  * tick ──▶ pending[slot]: latest tick wins, volume += tick volume, changed[slot] = true
- * drain ─▶ one tick per changed slot, by name ──▶ batch; pending[slot] ──▶ carried[slot]; changed cleared
+ * drain ─▶ one tick per changed slot, by name ──▶ batch; pending ──▶ carried; changed cleared
  * snapshot ◀── carried[slot] of every slot seen so far (the state as of the stream's last batch)
  * </pre>
  *

@@ -115,6 +115,8 @@ class ConflationIT {
         // Same key, symbols in another order and repeated: the same stream.
         Recorder second = new Recorder(realtime(List.of("SPY", "AAPL", "MSFT", "SPY"), Integer.toString(INTERVAL_MS)));
         Thread.sleep(2_000);
+        assertTrue(sample("tick_storm_subscriptions", "realtime_conflated") >= 2, "conflated subscriptions counted");
+        assertTrue(sample("tick_storm_batches_sent_total", "realtime_conflated") > 0, "conflated batches counted");
         long stopNanos = System.nanoTime();
         first.stopAt(stopNanos);
         second.stopAt(stopNanos);
@@ -210,6 +212,11 @@ class ConflationIT {
             }
         }
         assertTrue(matched >= 3, symbol + ": " + matched + " conflated ticks");
+    }
+
+    private static double sample(String metric, String mode) {
+        Double value = server.metrics().registry().getSampleValue(metric, new String[] {"mode"}, new String[] {mode});
+        return value == null ? 0 : value;
     }
 
     private static boolean sameButVolume(Tick a, Tick b) {
