@@ -134,6 +134,32 @@ class ConflationAccumulatorTest {
     }
 
     @Test
+    void anIntervalInWhichEverySymbolOfAFullUniverseChangedFitsOneBatch() throws Exception {
+        int capacity = BatchBuilder.guaranteedCapacity(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES);
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            names.add(String.format("SYMBOL.%09d", i));
+        }
+        SymbolUniverse full = SymbolUniverse.of(names);
+        ConflationAccumulator accumulator = new ConflationAccumulator(full.capacity(), new int[0], true);
+        for (int round = 0; round < 3; round++) {
+            for (int symbol = 0; symbol < capacity; symbol++) {
+                // The largest encoding of every field: ten-byte sizes, every double present.
+                accumulator.add(symbol, 1_796_112_000_123L * MS, 1.1, 0.3, 1.0, 1.2, -1L, -1L);
+            }
+        }
+
+        int ticks = accumulator.drainTo(builder, full.byName(), full);
+        ByteBuf frame = builder.finish(1_796_112_000_123L, 0xFFFFFFFFL, false);
+
+        assertEquals(capacity, ticks);
+        assertTrue(frame.readableBytes() <= FrameDescriptor.frameLength(FrameDescriptor.DEFAULT_MAX_PAYLOAD_BYTES));
+        DataBatch batch = decode(frame);
+        assertEquals(capacity, batch.getTicksCount());
+        assertEquals(0.3 + 0.3 + 0.3, batch.getTicks(0).getVolume());
+    }
+
+    @Test
     void intervalsEndOnMultiplesOfTheIntervalOfTheFeedClock() {
         assertEquals(1_500 * MS, ConflatedFanOut.intervalEnd(1_000 * MS, 500));
         assertEquals(1_500 * MS, ConflatedFanOut.intervalEnd(1_499 * MS, 500));
