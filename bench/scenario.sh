@@ -71,6 +71,14 @@ case $SCENARIO in
                     "KAFKA_TOPIC=${KAFKA_TOPIC:-ticks}")
         TLS_FLAGS=()
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
+    10) # Conflation: 1,000 fast plain-TCP REALTIME subscribers (measured as in scenario 3, feed at RATE, default
+        # 5,000 ticks/s) beside CONFLATED (default 10,000) conflated 500 ms subscribers of CONFLATED_SYMBOLS
+        # (default 10 symbols, a dashboard) on the same feed, connected first by a second generator (2 workers, 2
+        # source addresses, --server-gc: server RSS and heap per conflated subscriber) that holds until the fast
+        # run ends. CONFLATED=0 is the baseline run without them.
+        SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-5000}" TICK_BACKFILL=1m)
+        TLS_FLAGS=()
+        GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     11) # Overload: 1,000 plain-TCP REALTIME subscribers of a recording at BASE ticks/s (default 10,000, scenario 3's
         # sustainable rate) with a burst at twice that in the middle (20 s each; written once, kept in bench/results).
         BASE=${BASE:-10000}
@@ -80,7 +88,7 @@ case $SCENARIO in
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" FEED_FILE_SPEED=1)
         TLS_FLAGS=()
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 60 --heartbeat-ms 15000) ;;
-    *)  echo "unknown scenario $SCENARIO (1..9, 11)" >&2; exit 2 ;;
+    *)  echo "unknown scenario $SCENARIO (1..11)" >&2; exit 2 ;;
 esac
 
 # Extra server settings, e.g. SERVER_EXTRA_ENV="MAX_CONNECTIONS=15000" (space-separated NAME=value).
@@ -97,7 +105,11 @@ if [[ ${JFR:-0} == 1 ]]; then
 fi
 
 SERVER_PID=
+CONFLATED_PID=
 cleanup() {
+    if [[ -n $CONFLATED_PID ]] && kill -0 "$CONFLATED_PID" 2>/dev/null; then
+        kill "$CONFLATED_PID" 2>/dev/null || true
+    fi
     if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID" 2>/dev/null || true
         for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -135,6 +147,39 @@ COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAG
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
          "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 } | tee "$OUT/command.txt"
+if [[ $SCENARIO == 10 && ${CONFLATED:-10000} -gt 0 ]]; then
+    CONFLATED_SYMBOLS=${CONFLATED_SYMBOLS:-AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA,SPY,QQQ,EURUSD}
+    CONFLATED_COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench --mode REALTIME --conflate-ms 500
+                       --symbols "$CONFLATED_SYMBOLS" --connections "${CONFLATED:-10000}" --max-per-worker 5000
+                       --source-addresses 2 --max-pending 500 --hold-seconds "${CONFLATED_HOLD:-60}"
+                       --heartbeat-ms 15000 --server-pid "$SERVER_PID" --server-gc --json "$OUT/conflated.json")
+    echo "conflated generator: ${CONFLATED_COMMAND[*]}" | tee -a "$OUT/command.txt"
+    TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${CONFLATED_COMMAND[@]}" >"$OUT/conflated.txt" 2>&1 &
+    CONFLATED_PID=$!
+    conflated_subscriptions() {
+        curl -s "http://127.0.0.1:$METRICS_PORT/metrics" \
+            | awk '/^tick_storm_subscriptions\{mode="realtime_conflated"/ {print int($2)} END {print 0}' | head -1
+    }
+    for _ in $(seq 600); do
+        (( $(conflated_subscriptions) >= ${CONFLATED:-10000} )) && break
+        kill -0 "$CONFLATED_PID" 2>/dev/null \
+            || { echo "conflated generator exited" >&2; cat "$OUT/conflated.txt" >&2; exit 1; }
+        sleep 0.5
+    done
+    echo "conflated subscriptions: $(conflated_subscriptions)" | tee -a "$OUT/command.txt"
+    # Its "subscribed" sample (a full GC in the server) comes right after its workers are ready: let it pass.
+    sleep 5
+fi
+if [[ $SCENARIO == 10 ]]; then
+    # Server CPU with only the conflated subscribers connected (none in the baseline run: the idle server).
+    server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+    CPU0=$(server_cpu_ticks); T0=$(date +%s%N)
+    sleep 10
+    CPU1=$(server_cpu_ticks); T1=$(date +%s%N)
+    awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v t="$((T1 - T0))" -v n="${CONFLATED:-10000}" \
+        'BEGIN {printf "server cpu before the fast run, %d conflated subscribers only: %.2f s in %.1f s = " \
+                "%.1f %% of a core\n", n, c / hz, t / 1e9, 100 * c / hz / (t / 1e9)}' | tee "$OUT/conflated-cpu.txt"
+fi
 feed_ticks() {
     curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^tick_storm_feed_ticks_total\{/ {n += $2} END {print n + 0}'
 }
@@ -148,6 +193,11 @@ if [[ -f $OUT/timeline.txt ]]; then
     echo "timeline (every 5 s):"; cat "$OUT/timeline.txt"
 fi
 FEED_AFTER=$(feed_ticks); FEED_AFTER_NS=$(date +%s%N)
+if [[ -n $CONFLATED_PID ]]; then
+    wait "$CONFLATED_PID" || echo "conflated generator exit code $?" | tee -a "$OUT/feed.txt"
+    CONFLATED_PID=
+    sed -n '/^{/q;p' "$OUT/conflated.txt" | sed 's/^/conflated: /'
+fi
 awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
     'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
             (b - a) / ((t1 - t0) / 1e9)}' | tee "$OUT/feed.txt"

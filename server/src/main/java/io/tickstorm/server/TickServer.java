@@ -330,6 +330,7 @@ public final class TickServer implements AutoCloseable {
                 SubscriptionMode.REALTIME)) {
             subscriptions.put(List.of(mode.name().toLowerCase(Locale.ROOT)), () -> fanOut.subscriptions(mode));
         }
+        subscriptions.put(List.of(ServerMetrics.MODE_REALTIME_CONFLATED), () -> fanOut.conflatedSubscriptions());
         metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"),
                 subscriptions);
         FeedGauges.register(metrics, feed);

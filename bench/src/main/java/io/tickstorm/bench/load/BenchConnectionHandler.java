@@ -173,8 +173,12 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
             startHeartbeats(ctx);
             phaseNanos = now;
             LoadOptions o = worker.options();
-            ctx.writeAndFlush(OutboundMessage.of(SubscribeRequest.newBuilder().setMode(o.mode())
-                    .addAllSymbols(o.symbols()).build()), ctx.voidPromise());
+            SubscribeRequest.Builder subscribe = SubscribeRequest.newBuilder().setMode(o.mode())
+                    .addAllSymbols(o.symbols());
+            if (o.conflateMs() > 0) {
+                subscribe.putMetadata("conflate_ms", Integer.toString(o.conflateMs()));
+            }
+            ctx.writeAndFlush(OutboundMessage.of(subscribe.build()), ctx.voidPromise());
         } else if (ack.getAckType() == MessageType.SUBSCRIBE) {
             Histograms.record(roundStats.subscribeAck, (now - phaseNanos) / 1_000);
         } else {

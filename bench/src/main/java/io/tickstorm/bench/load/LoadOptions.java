@@ -22,6 +22,8 @@ import java.util.Map;
  * @param password AUTH password (from {@code --password} or the {@value #PASSWORD_ENV} environment variable)
  * @param mode subscription mode
  * @param symbols symbols to subscribe to; empty means every symbol the server carries
+ * @param conflateMs conflated REALTIME (PROTOCOL.md §5.6 {@code conflate_ms} metadata): at most one batch per this
+ *     many ms; 0 for none
  * @param connections connections in total (all workers)
  * @param connectRatePerSecond new connections per second in total; 0 means as fast as possible
  * @param maxPendingConnects connections per worker between connect and SUBSCRIBE ACK at once; 0 means unbounded
@@ -57,6 +59,7 @@ public record LoadOptions(
         String password,
         SubscriptionMode mode,
         List<String> symbols,
+        int conflateMs,
         int connections,
         double connectRatePerSecond,
         int maxPendingConnects,
@@ -104,6 +107,9 @@ public record LoadOptions(
             throw new IllegalArgumentException("--mode: SECOND, MINUTE or REALTIME");
         }
         symbols = List.copyOf(symbols);
+        if (conflateMs != 0 && (mode != SubscriptionMode.REALTIME || conflateMs < 10 || conflateMs > 60_000)) {
+            throw new IllegalArgumentException("--conflate-ms: " + conflateMs + " (expected 10..60000, with REALTIME)");
+        }
         atLeast(connections, 1, "--connections");
         if (connectRatePerSecond < 0) {
             throw new IllegalArgumentException("--connect-rate: " + connectRatePerSecond + " (expected >= 0)");
@@ -198,6 +204,7 @@ public record LoadOptions(
                 password,
                 mode(p.string("--mode", "SECOND")),
                 symbols.isEmpty() ? List.of() : Arrays.asList(symbols.split(",")),
+                p.integer("--conflate-ms", 0),
                 connections,
                 p.decimal("--connect-rate", 0),
                 p.integer("--max-pending", 1000),
@@ -239,7 +246,8 @@ public record LoadOptions(
                         + "org.openjdk.jmh.Main)",
                 "  --host ADDR (127.0.0.1)  --port N (8080)  --tls  --ca-file PEM | --insecure  --server-name NAME",
                 "  --user NAME  --password PW (or env " + PASSWORD_ENV + ")",
-                "  --mode SECOND|MINUTE|REALTIME (SECOND)  --symbols A,B,C (all)",
+                "  --mode SECOND|MINUTE|REALTIME (SECOND)  --symbols A,B,C (all)  --conflate-ms MS (0: REALTIME not "
+                        + "conflated)",
                 "  --connections N (10)  --connect-rate PER_S (0 = as fast as possible)  --max-pending N (1000/worker)",
                 "  --hold-seconds S (10)  --heartbeat-ms MS (15000, 0 = off)  --rounds N (1; >1 reconnects all)",
                 "  --source-addresses K (1 per 10,000 connections: 127.0.0.2..)  --workers W (auto)",

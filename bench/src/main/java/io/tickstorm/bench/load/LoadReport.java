@@ -93,6 +93,7 @@ final class LoadReport {
         ObjectNode run = out.putObject("run");
         run.put("host", options.host()).put("port", options.port()).put("tls", options.tls())
                 .put("openssl", openssl).put("mode", options.mode().name())
+                .put("conflateMs", options.conflateMs())
                 .put("symbols", options.symbols().isEmpty() ? "all" : String.join(",", options.symbols()))
                 .put("connections", options.connections()).put("slowConsumers", options.slowConsumers())
                 .put("workers", workerCount).put("ioThreadsPerWorker", options.ioThreads())
@@ -174,6 +175,7 @@ final class LoadReport {
     String table() {
         StringBuilder t = new StringBuilder();
         row(t, "run", options.connections() + " conns (" + options.slowConsumers() + " slow), " + options.mode()
+                + (options.conflateMs() > 0 ? " conflated " + options.conflateMs() + " ms" : "")
                 + ", " + (options.tls() ? "TLS" + (openssl ? " openssl" : " jdk") : "plain") + ", " + workerCount
                 + " workers, hold " + fmt(holdSeconds) + " s");
         for (int i = 0; i < healthy.rounds.length; i++) {

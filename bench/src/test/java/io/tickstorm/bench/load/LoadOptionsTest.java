@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickstorm.protocol.proto.SubscriptionMode;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class LoadOptionsTest {
@@ -52,6 +54,18 @@ class LoadOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parse("--user", "u", "--tls"));
         assertTrue(e.getMessage().contains("--ca-file"), e.getMessage());
+    }
+
+    @Test
+    void conflatesOnlyRealtimeFromTenMillisecondsToAMinute() {
+        assertEquals(0, parse("--user", "u", "--mode", "REALTIME").conflateMs());
+        assertEquals(500, parse("--user", "u", "--mode", "REALTIME", "--conflate-ms", "500").conflateMs());
+        for (String[] bad : new String[][] {{"--mode", "SECOND", "--conflate-ms", "500"},
+                {"--mode", "REALTIME", "--conflate-ms", "9"}, {"--mode", "REALTIME", "--conflate-ms", "60001"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> parse(Stream.concat(Stream.of("--user", "u"), Arrays.stream(bad)).toArray(String[]::new)));
+            assertTrue(e.getMessage().contains("--conflate-ms"), e.getMessage());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tickstorm.protocol.cli;
 
+import io.tickstorm.protocol.client.TickClient;
 import io.tickstorm.protocol.client.TickClientOptions;
 import io.tickstorm.protocol.proto.SubscriptionMode;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
  * @param user {@code null} when not given (the environment may supply it)
  * @param count stop after this many data batches, the snapshot included; 0 for no limit
  * @param duration stop after streaming this long, or {@code null} for no limit
+ * @param conflate a conflated REALTIME subscription at this interval (PROTOCOL.md §5.6), or {@code null} for none
  */
 record CliArguments(
         boolean help,
@@ -35,11 +37,13 @@ record CliArguments(
         long startTimeMs,
         long count,
         Duration duration,
-        TickFormat format) {
+        TickFormat format,
+        Duration conflate) {
 
     static final String DEFAULT_CLIENT_ID = "tick-storm-cli";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern CONFLATE = Pattern.compile("(\\d+)(ms|s)?");
 
     static CliArguments parse(String[] args) throws CliUsageException {
         Parser parser = new Parser(args);
@@ -69,6 +73,7 @@ record CliArguments(
         private long count;
         private Duration duration;
         private TickFormat format = TickFormat.TEXT;
+        private Duration conflate;
 
         Parser(String[] args) {
             this.args = args;
@@ -103,6 +108,9 @@ record CliArguments(
             }
             if ((certFile == null) != (keyFile == null)) {
                 throw new CliUsageException("--cert and --key go together");
+            }
+            if (conflate != null && (mode != SubscriptionMode.REALTIME || startTimeMs != 0)) {
+                throw new CliUsageException("--conflate needs --mode realtime and no --start-time");
             }
         }
 
@@ -150,6 +158,7 @@ record CliArguments(
                 case "--start-time" -> startTimeMs = number(name, value, 0, Long.MAX_VALUE);
                 case "--count" -> count = number(name, value, 1, Long.MAX_VALUE);
                 case "--duration" -> duration = duration(value);
+                case "--conflate" -> conflate = conflate(value);
                 default -> throw new CliUsageException("unknown option: " + name);
             }
         }
@@ -213,9 +222,27 @@ record CliArguments(
             }
         }
 
+        /** A conflation interval: a number with ms or s; a bare number is milliseconds, as conflate_ms is. */
+        private static Duration conflate(String value) throws CliUsageException {
+            Matcher matcher = CONFLATE.matcher(value);
+            if (!matcher.matches() || matcher.group(1).length() > 9) {
+                throw new CliUsageException("--conflate: expected milliseconds or a number with ms or s (e.g. 500ms, "
+                        + "2s), not " + value);
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            Duration interval = "s".equals(matcher.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+            try {
+                TickClient.conflateMs(interval);
+            } catch (IllegalArgumentException e) {
+                throw new CliUsageException("--conflate: " + value + " is outside "
+                        + TickClient.MIN_CONFLATION.toMillis() + "ms.." + TickClient.MAX_CONFLATION.toSeconds() + "s");
+            }
+            return interval;
+        }
+
         CliArguments result() {
             return new CliArguments(help, host, port, tls, caFile, insecure, certFile, keyFile, serverName, user,
-                    passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format);
+                    passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format, conflate);
         }
     }
 }

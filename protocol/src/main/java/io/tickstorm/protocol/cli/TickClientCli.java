@@ -55,6 +55,8 @@ public final class TickClientCli {
               --mode MODE            second (default), minute or realtime
               --symbols A,B,C        symbols to receive (default: all the server carries)
               --start-time MS        replay retained bars from this epoch millisecond on
+              --conflate T           realtime only: at most one batch per T (10ms..60s, e.g. 500ms, 2s; a bare
+                                     number is milliseconds) with each changed symbol's latest tick, volume summed
             Output and end:
               --json                 JSON lines: symbol, timestamp_ms, price, volume, bid, ask, bid_size,
                                      ask_size, mode, batch_sequence, is_snapshot
@@ -120,7 +122,11 @@ public final class TickClientCli {
         StreamPrinter printer = new StreamPrinter(arguments.format(), arguments.count(), out, err);
         try (TickClient client = new TickClient(options, printer)) {
             client.connectAndAuthenticate();
-            client.subscribe(arguments.mode(), arguments.symbols(), arguments.startTimeMs());
+            if (arguments.conflate() != null) {
+                client.subscribeConflated(arguments.symbols(), arguments.conflate());
+            } else {
+                client.subscribe(arguments.mode(), arguments.symbols(), arguments.startTimeMs());
+            }
             if (printer.await(arguments.duration()) == StreamPrinter.Outcome.CLOSED) {
                 Throwable cause = printer.closeCause();
                 if (cause instanceof TickClientException failure) {

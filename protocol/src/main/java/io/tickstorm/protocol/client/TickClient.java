@@ -19,6 +19,7 @@ import io.tickstorm.protocol.proto.AuthRequest;
 import io.tickstorm.protocol.proto.MessageType;
 import io.tickstorm.protocol.proto.SubscribeRequest;
 import io.tickstorm.protocol.proto.SubscriptionMode;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * owns and shuts down; a client created without a group owns a one-thread group and shuts it down in {@link #close()}.
  */
 public final class TickClient implements AutoCloseable {
+
+    /** The SubscribeRequest metadata key that asks for a conflated REALTIME stream (PROTOCOL.md §5.6). */
+    public static final String CONFLATE_MS = "conflate_ms";
+    /** The shortest conflation interval a server accepts. */
+    public static final Duration MIN_CONFLATION = Duration.ofMillis(10);
+    /** The longest conflation interval a server accepts. */
+    public static final Duration MAX_CONFLATION = Duration.ofSeconds(60);
 
     private final TickClientOptions options;
     private final EventLoopGroup group;
@@ -176,6 +184,39 @@ public final class TickClient implements AutoCloseable {
         return request(new OutboundMessage(FrameType.SUBSCRIBE, subscribe), MessageType.SUBSCRIBE);
     }
 
+    /**
+     * Sends a conflated REALTIME SUBSCRIBE (PROTOCOL.md §5.6, metadata {@value #CONFLATE_MS}): at most one batch per
+     * {@code interval}, holding the latest tick of each symbol that changed in it with the volume of the ticks it
+     * replaces. Completes like {@link #subscribeAsync(SubscriptionMode, Collection, long)}.
+     *
+     * @param symbols the symbols wanted; empty for every symbol the server carries
+     * @param interval from {@link #MIN_CONFLATION} to {@link #MAX_CONFLATION}, whole milliseconds
+     */
+    public CompletableFuture<AckResponse> subscribeConflatedAsync(Collection<String> symbols, Duration interval) {
+        Objects.requireNonNull(symbols, "symbols");
+        SubscribeRequest subscribe = SubscribeRequest.newBuilder()
+                .setMode(SubscriptionMode.REALTIME)
+                .addAllSymbols(symbols)
+                .putMetadata(CONFLATE_MS, Long.toString(conflateMs(interval)))
+                .build();
+        return request(new OutboundMessage(FrameType.SUBSCRIBE, subscribe), MessageType.SUBSCRIBE);
+    }
+
+    /**
+     * The {@value #CONFLATE_MS} value for {@code interval}.
+     *
+     * @throws IllegalArgumentException outside {@link #MIN_CONFLATION}..{@link #MAX_CONFLATION} or not whole ms
+     */
+    public static long conflateMs(Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(MIN_CONFLATION) < 0 || interval.compareTo(MAX_CONFLATION) > 0
+                || interval.toNanos() % 1_000_000L != 0) {
+            throw new IllegalArgumentException("conflation interval " + interval + ": expected whole milliseconds "
+                    + "from " + MIN_CONFLATION.toMillis() + " ms to " + MAX_CONFLATION.toMillis() + " ms");
+        }
+        return interval.toMillis();
+    }
+
     private CompletableFuture<AckResponse> request(OutboundMessage message, MessageType ackType) {
         CompletableFuture<AckResponse> result = new CompletableFuture<>();
         Channel ch = channel;
@@ -210,6 +251,11 @@ public final class TickClient implements AutoCloseable {
     /** Blocking {@link #subscribeAsync}. */
     public AckResponse subscribe(SubscriptionMode mode, Collection<String> symbols, long startTimeMs) {
         return await(subscribeAsync(mode, symbols, startTimeMs), "subscribe");
+    }
+
+    /** Blocking {@link #subscribeConflatedAsync}. */
+    public AckResponse subscribeConflated(Collection<String> symbols, Duration interval) {
+        return await(subscribeConflatedAsync(symbols, interval), "subscribe");
     }
 
     private <T> T await(CompletableFuture<T> future, String operation) {

@@ -52,6 +52,25 @@ class CliArgumentsTest {
     }
 
     @Test
+    void parsesConflationIntervalsWithABareNumberInMilliseconds() throws Exception {
+        assertNull(CliArguments.parse(new String[0]).conflate());
+        assertEquals(Duration.ofMillis(500),
+                CliArguments.parse(new String[] {"--mode", "realtime", "--conflate", "500ms"}).conflate());
+        assertEquals(Duration.ofSeconds(2),
+                CliArguments.parse(new String[] {"--mode=realtime", "--conflate=2s"}).conflate());
+        assertEquals(Duration.ofMillis(250),
+                CliArguments.parse(new String[] {"--mode", "realtime", "--conflate", "250"}).conflate());
+        for (String bad : new String[] {"9ms", "61s", "1m", "0.5s", "-5", "x", "99999999999999"}) {
+            assertThrows(CliUsageException.class,
+                    () -> CliArguments.parse(new String[] {"--mode", "realtime", "--conflate", bad}), bad);
+        }
+        assertThrows(CliUsageException.class, () -> CliArguments.parse(new String[] {"--conflate", "500ms"}),
+                "SECOND by default");
+        assertThrows(CliUsageException.class, () -> CliArguments.parse(
+                new String[] {"--mode", "realtime", "--start-time", "5", "--conflate", "500ms"}));
+    }
+
+    @Test
     void switchesTakeNoValue() {
         CliUsageException failure = assertThrows(CliUsageException.class,
                 () -> CliArguments.parse(new String[] {"--json=yes"}));

@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,24 @@ class TickClientTest {
             assertEquals(ErrorCode.INVALID_AUTH, next(listener.errors).getCode());
             Throwable cause = listener.awaitClosed().orElseThrow();
             assertEquals(ErrorCode.INVALID_AUTH, assertInstanceOf(TickClientException.class, cause).code());
+        }
+    }
+
+    @Test
+    void subscribeConflatedAsksForRealtimeWithConflateMsMetadata() throws Exception {
+        try (TickClient client = new TickClient(options().build(), listener)) {
+            client.connectAndAuthenticate();
+            client.subscribeConflated(List.of("AAPL"), Duration.ofMillis(500));
+            SubscribeRequest request = server.next(SubscribeRequest.class);
+            assertEquals(SubscriptionMode.REALTIME, request.getMode());
+            assertEquals(List.of("AAPL"), request.getSymbolsList());
+            assertEquals(Map.of("conflate_ms", "500"), request.getMetadataMap());
+            assertThrows(IllegalArgumentException.class,
+                    () -> client.subscribeConflatedAsync(List.of(), Duration.ofMillis(9)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> client.subscribeConflatedAsync(List.of(), Duration.ofSeconds(61)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> client.subscribeConflatedAsync(List.of(), Duration.ofNanos(10_500_000)));
         }
     }
 

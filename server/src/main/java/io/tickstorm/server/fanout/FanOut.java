@@ -78,6 +78,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final BarHistory history;
     private final Runnable wakeFeed;
     private final SubscriptionValidator validator;
+    /** Conflated REALTIME streams (PROTOCOL.md §5.6): their own registry, fed by the callbacks below. */
+    private final ConflatedFanOut conflated;
 
     // Feed thread only.
     private final List<RealtimeStream> realtime = new ArrayList<>();
@@ -113,6 +115,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
         minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
         batching = new RealtimeBatching(context.batchWindowNanos());
+        conflated = new ConflatedFanOut(context, metrics, loops, loopIndex, universe, latest, wakeFeed);
     }
 
     /** The most symbols one SECOND/MINUTE batch is guaranteed to hold at {@code maxPayloadBytes}. */
@@ -147,8 +150,13 @@ public final class FanOut implements FeedListener, AutoCloseable {
     /** Streams currently alive (for {@code tick_storm_streams}). */
     public int streamCount() {
         synchronized (registryLock) {
-            return streams.size();
+            return streams.size() + conflated.streamCount();
         }
+    }
+
+    /** Conflated REALTIME subscriptions (for {@code tick_storm_subscriptions{mode="realtime_conflated"}}). */
+    public int conflatedSubscriptions() {
+        return conflated.subscriptions();
     }
 
     /** Subscribed connections of {@code mode} (for {@code tick_storm_subscriptions}). */
@@ -164,6 +172,9 @@ public final class FanOut implements FeedListener, AutoCloseable {
      * already sent the SUBSCRIBE ACK. Must run on {@code channel}'s event loop.
      */
     public Subscriber join(Channel channel, SubscriptionSpec spec) {
+        if (spec.conflated()) {
+            return conflated.join(channel, spec);
+        }
         Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols()));
         Integer index = loopIndex.get(channel.eventLoop());
         if (index == null) {
@@ -242,6 +253,10 @@ public final class FanOut implements FeedListener, AutoCloseable {
     }
 
     private void release(Stream stream) {
+        if (stream instanceof ConflatedStream conflatedStream) {
+            conflated.release(conflatedStream);
+            return;
+        }
         synchronized (registryLock) {
             subscriptions.get(stream.key.mode()).decrementAndGet();
             if (--stream.subscribers == 0) {
@@ -313,13 +328,24 @@ public final class FanOut implements FeedListener, AutoCloseable {
             }
             serveJoins(stream);
         }
+        conflated.onTicks(block);
     }
 
-    /** Sends batches held back while their streams were busy or congested, and snapshots of waiting joins. */
+    /**
+     * The feed's timer turn, once every tick so far has been through {@link #onTicks}: sends REALTIME batches held
+     * back while their streams were busy or congested, snapshots of waiting joins, and conflation intervals that
+     * ended.
+     */
     @Override
-    public long sendHeld(long nowNanos) {
+    public long onPump(long nowEpochNanos) {
+        return Math.min(sendHeld(nowEpochNanos), conflated.onPump(nowEpochNanos));
+    }
+
+    /** Returns the feed-clock time by which held REALTIME batches are next due, or {@link Long#MAX_VALUE}. */
+    private long sendHeld(long nowEpochNanos) {
         adoptNewStreams();
-        long nextNanos = Long.MAX_VALUE;
+        long nowNanos = System.nanoTime();
+        long nextDelayNanos = Long.MAX_VALUE;
         for (int s = realtime.size() - 1; s >= 0; s--) {
             RealtimeStream stream = realtime.get(s);
             if (retireIfDead(stream, s)) {
@@ -329,11 +355,11 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (due == 0) {
                 seal(stream);
             } else {
-                nextNanos = Math.min(nextNanos, due);
+                nextDelayNanos = Math.min(nextDelayNanos, due);
             }
             serveJoins(stream);
         }
-        return nextNanos;
+        return nextDelayNanos == Long.MAX_VALUE ? Long.MAX_VALUE : nowEpochNanos + nextDelayNanos;
     }
 
     private void adoptNewStreams() {

@@ -4,12 +4,23 @@ import io.tickstorm.protocol.proto.SubscriptionMode;
 
 /**
  * A validated SUBSCRIBE: the mode, the subscribed symbols as universe indexes ordered by name (duplicates removed),
- * or {@code allSymbols} when the request named none (every symbol, including ones the server learns later), and
- * the replay start (0 = none).
+ * or {@code allSymbols} when the request named none (every symbol, including ones the server learns later), the
+ * replay start (0 = none) and the conflation interval (0 = every tick; PROTOCOL.md §5.6).
  */
-public record SubscriptionSpec(SubscriptionMode mode, int[] symbols, boolean allSymbols, long startTimeMs) {
+public record SubscriptionSpec(SubscriptionMode mode, int[] symbols, boolean allSymbols, long startTimeMs,
+        int conflateMs) {
+
+    /** A subscription without conflation. */
+    public SubscriptionSpec(SubscriptionMode mode, int[] symbols, boolean allSymbols, long startTimeMs) {
+        this(mode, symbols, allSymbols, startTimeMs, 0);
+    }
 
     public boolean replay() {
         return startTimeMs != 0;
+    }
+
+    /** Whether this is a conflated REALTIME subscription (at most one batch per {@link #conflateMs}). */
+    public boolean conflated() {
+        return conflateMs != 0;
     }
 }

@@ -35,6 +35,7 @@ public final class SubscriptionValidator {
             throw new SubscriptionRejectedException("mode",
                     "mode must be SECOND (1), MINUTE (2) or REALTIME (3), got " + request.getModeValue());
         }
+        int conflateMs = ConflateMetadata.conflateMs(request); // conflate_ms: PROTOCOL.md §5.6
         int[] symbols = symbols(request);
         long start = request.getStartTimeMs();
         if (start != 0) {
@@ -48,7 +49,7 @@ public final class SubscriptionValidator {
                         + ", current interval ends " + history.nextBoundaryMs(barMode) + ")");
             }
         }
-        return new SubscriptionSpec(mode, symbols, symbols == ALL, start);
+        return new SubscriptionSpec(mode, symbols, symbols == ALL, start, conflateMs);
     }
 
     private int[] symbols(SubscribeRequest request) throws SubscriptionRejectedException {

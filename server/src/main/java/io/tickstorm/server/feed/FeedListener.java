@@ -33,14 +33,12 @@ public interface FeedListener {
     }
 
     /**
-     * Lets a listener that holds ticks back (coalescing them into bigger batches while its readers are busy) send
-     * them when no further tick comes: called after every pump of the source, ticks or not, and again once the
-     * returned delay has passed or {@link TickFeed#wake()} was called, whichever comes first.
-     *
-     * @param nowNanos {@link System#nanoTime()} now
-     * @return nanoseconds until the listener next needs this call, or {@link Long#MAX_VALUE} for "only when woken"
+     * The listener's timer turn, after every pump, once every tick written so far has been handed to
+     * {@link #onTicks}: work due at a time rather than at a tick (conflation intervals, REALTIME batches held
+     * while their readers were busy) runs here, on the feed thread. Returns the feed clock's time (epoch ns) by which it wants its next turn, or {@code Long.MAX_VALUE}:
+     * the feed thread wakes by then even while the source is idle.
      */
-    default long sendHeld(long nowNanos) {
+    default long onPump(long nowEpochNanos) {
         return Long.MAX_VALUE;
     }
 }

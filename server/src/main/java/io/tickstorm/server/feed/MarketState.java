@@ -151,6 +151,17 @@ public final class MarketState implements TickSink {
         block.clear();
     }
 
+    /** Hands over the ticks written so far, then gives the listener its {@link FeedListener#onPump} turn. */
+    public long pumped(long nowNanos) {
+        flushTicks();
+        try {
+            return listener.onPump(nowNanos);
+        } catch (RuntimeException e) {
+            listenerFailed("onPump", e);
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
      * Closes, in order, every interval whose end plus the lateness is at or before {@code positionNanos}: all
      * ticks still to come for it would be late. The ticks written so far are flushed first.
@@ -208,19 +219,6 @@ public final class MarketState implements TickSink {
     /** Makes the counters visible to other threads; once per pump. */
     public void publishCounters() {
         counters.publish();
-    }
-
-    /**
-     * Gives the listener the chance to send ticks it holds back ({@link FeedListener#sendHeld}); returns the
-     * nanoseconds until it next needs that.
-     */
-    public long sendHeld(long nowNanos) {
-        try {
-            return listener.sendHeld(nowNanos);
-        } catch (RuntimeException e) {
-            listenerFailed("sendHeld", e);
-            return Long.MAX_VALUE;
-        }
     }
 
     /** Listener callbacks that threw. */

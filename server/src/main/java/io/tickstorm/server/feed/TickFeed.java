@@ -44,6 +44,8 @@ public final class TickFeed implements AutoCloseable {
     private final long startNanos;
 
     private volatile long positionNanos;
+    /** Feed thread only: when the listener wants its next {@link FeedListener#onPump} turn. */
+    private long listenerWakeNanos = Long.MAX_VALUE;
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -127,6 +129,7 @@ public final class TickFeed implements AutoCloseable {
             }
         }
         positionNanos = source.positionNanos();
+        listenerWakeNanos = market.pumped(nowEpochNanos);
         market.publishCounters();
         return more;
     }
@@ -217,13 +220,12 @@ public final class TickFeed implements AutoCloseable {
         LOG.info("Feed started: {} ({} symbols)", source.description(), universe.size());
         while (running) {
             long nowNanos = clock.epochNanos();
-            boolean more = pump(nowNanos);
-            long heldDelayNanos = market.sendHeld(System.nanoTime());
-            if (more) {
+            if (pump(nowNanos)) {
                 continue;
             }
-            long next = Math.min(source.nextPollNanos(nowNanos, listener.wantsTicks()), market.nextDeadlineNanos());
-            long waitNanos = Math.min(next - clock.epochNanos(), heldDelayNanos);
+            long next = Math.min(Math.min(source.nextPollNanos(nowNanos, listener.wantsTicks()),
+                    market.nextDeadlineNanos()), listenerWakeNanos);
+            long waitNanos = next - clock.epochNanos();
             if (waitNanos > 0) {
                 LockSupport.parkNanos(this, Math.min(waitNanos, MAX_PARK_NANOS));
             }

@@ -65,6 +65,8 @@ public final class ServerMetrics {
     public static final String UNAUTHENTICATED_CONNECTIONS = "tick_storm_unauthenticated_connections";
     public static final String PRE_AUTH_BUFFERED_BYTES = "tick_storm_pre_auth_buffered_bytes";
     public static final String PRE_AUTH_BUDGET_REFUSALS = "tick_storm_pre_auth_budget_refusals_total";
+    /** The {@code mode} label value of conflated REALTIME subscriptions (PROTOCOL.md §5.6) and their batches. */
+    public static final String MODE_REALTIME_CONFLATED = "realtime_conflated";
 
     private final CollectorRegistry registry;
 

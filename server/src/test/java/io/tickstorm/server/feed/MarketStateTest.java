@@ -42,6 +42,15 @@ class MarketStateTest {
             bars.add(set);
         }
 
+        /** Ticks handed over when each timer turn came. */
+        final List<Integer> ticksAtPump = new ArrayList<>();
+
+        @Override
+        public long onPump(long nowEpochNanos) {
+            ticksAtPump.add(tickPrices.size());
+            return nowEpochNanos + 10 * MS;
+        }
+
         List<BarSet> of(BarMode mode) {
             return bars.stream().filter(b -> b.mode() == mode).toList();
         }
@@ -276,5 +285,17 @@ class MarketStateTest {
         assertEquals(3, market.counters().count(FeedCounters.Result.MALFORMED));
         assertEquals(2, market.counters().malformedCount(MalformedReason.CROSSED_QUOTE));
         assertEquals(1, market.counters().count(FeedCounters.Result.UNKNOWN_SYMBOL));
+    }
+
+    @Test
+    void theListenersTimerTurnComesOnceEveryTickWrittenSoFarIsHandedOver() {
+        market(0);
+        tick("AAA", 1, 10.0, 1);
+        tick("BBB", 2, 20.0, 1);
+        assertEquals(0, recorder.tickPrices.size(), "a block of 8 is not full yet");
+
+        assertEquals((T0_MS + 15) * MS, market.pumped((T0_MS + 5) * MS), "the listener's wish is passed on");
+
+        assertEquals(List.of(2), recorder.ticksAtPump);
     }
 }
