@@ -36,7 +36,7 @@ case $SCENARIO in
         GEN=(--mode SECOND --connections 10000 --max-pending 500 --hold-seconds 30 --heartbeat-ms 15000) ;;
     3)  # Realtime throughput: 1,000 plain-TCP REALTIME subscribers, feed at RATE ticks/s.
         SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-20000}" TICK_BACKFILL=1m)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     4)  # Realtime latency: 1,000 TLS REALTIME subscribers, 1,000 ticks/s.
         SERVER_ENV+=(TICK_RATE=1000)
@@ -57,7 +57,7 @@ case $SCENARIO in
         [[ $SCENARIO == 8 ]] && SPEED=0
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" "FEED_FILE_SPEED=$SPEED"
                     FEED_FILE_LOOP=true)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         if [[ $SCENARIO == 7 ]]; then
             GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000)
         else
@@ -68,7 +68,7 @@ case $SCENARIO in
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=kafka
                     "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:?scenario 9: run bench/kafka-latency.sh}"
                     "KAFKA_TOPIC=${KAFKA_TOPIC:-ticks}")
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     *)  echo "unknown scenario $SCENARIO (1..9)" >&2; exit 2 ;;
 esac
@@ -78,7 +78,7 @@ esac
 SERVER_ENV+=(${SERVER_EXTRA_ENV:-})
 if [[ ${TLS:-1} == 0 ]]; then
     SERVER_ENV=("${SERVER_ENV[@]/TLS_ENABLED=true/TLS_ENABLED=false}")
-    TLS_FLAGS=()
+    TLS_FLAGS=(--no-tls)
 fi
 SERVER_JVM=${SERVER_JVM:-$DEFAULT_JVM}
 JFR_OPTS=()
@@ -112,10 +112,13 @@ if [[ $SCENARIO == 1 ]]; then
     GEN=(--connections "${CAP:?server logged no connection_cap}" "${GEN[@]}")
 fi
 CA=()
-if [[ ${#TLS_FLAGS[@]} -gt 0 ]]; then
+if [[ ${TLS_FLAGS[0]} == --tls ]]; then
     CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
 fi
 
+# The generator's table goes to result.txt, its JSON report to result.json (only with --json), its progress lines
+# to the terminal. The password travels in TICK_STORM_PASSWORD (the generator refuses --password); SERVER_PID is
+# the server's own PID ($! of the java started above), so --server-pid probes the right process.
 COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAGS[@]}" "${CA[@]}" "${GEN[@]}"
          --server-pid "$SERVER_PID" --json "$OUT/result.json" "$@")
 {
@@ -135,7 +138,7 @@ FEED_AFTER=$(feed_ticks); FEED_AFTER_NS=$(date +%s%N)
 awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
     'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
             (b - a) / ((t1 - t0) / 1e9)}' | tee "$OUT/feed.txt"
-sed -n '/^{/q;p' "$OUT/result.txt"
+cat "$OUT/result.txt"
 grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
 kill "$SERVER_PID" 2>/dev/null || true
 for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done

@@ -62,10 +62,11 @@ final class FailureReason {
     static String tlsHandshake(Throwable cause, String verifiedName) {
         Throwable root = root(cause);
         if (has(cause, NotSslRecordException.class)) {
+            // The JDK provider's exception quotes the bytes received; OpenSSL's has no message.
             return lower(cause).contains("f57d")
                     ? "tls: the server speaks plain TCP (it answered with a Tick-Storm frame): use --no-tls"
-                    : "tls: the server does not speak TLS (it answered with something else): is it the tick port?"
-                    + " use --no-tls for a plain-TCP server";
+                    : "tls: the server answered in plain TCP, not TLS: use --no-tls (or check --port: is it the tick"
+                    + " port?)";
         }
         String message = lower(cause);
         if (has(cause, ClosedChannelException.class) || message.contains("closed")) {

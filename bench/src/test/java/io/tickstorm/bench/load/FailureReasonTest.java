@@ -43,7 +43,10 @@ class FailureReasonTest {
 
         assertEquals("tls: the server speaks plain TCP (it answered with a Tick-Storm frame): use --no-tls",
                 FailureReason.tlsHandshake(plainFrame, "localhost"));
-        assertTrue(FailureReason.tlsHandshake(other, "localhost").startsWith("tls: the server does not speak TLS"));
+        assertTrue(FailureReason.tlsHandshake(other, "localhost").startsWith(
+                "tls: the server answered in plain TCP, not TLS: use --no-tls"));
+        assertTrue(FailureReason.tlsHandshake(new NotSslRecordException(), "localhost").startsWith(
+                "tls: the server answered in plain TCP, not TLS: use --no-tls"));
         assertTrue(FailureReason.tlsHandshake(new ClosedChannelException(), "localhost")
                 .startsWith("tls: closed by the server during the TLS handshake"));
     }
