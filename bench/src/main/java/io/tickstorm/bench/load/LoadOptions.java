@@ -283,18 +283,19 @@ public record LoadOptions(
                         + "org.openjdk.jmh.Main)",
                 "  --host ADDR (127.0.0.1)  --port N (8080)  --no-tls (TLS is on by default, as for the server and the"
                         + " CLI)",
-                "  --ca-file PEM (default: the JDK's trust store) | --insecure (trust any certificate)"
-                        + "  --server-name NAME (--host)",
-                "  --user NAME; the password from env " + PASSWORD_ENV + " or --password-stdin (first line of stdin,"
-                        + " e.g. < FILE); never --password",
+                "  --ca-file PEM (default: the JDK's trust store) | --insecure (any certificate)",
+                "  --server-name NAME (--host)  --user NAME",
+                "  the password: env " + PASSWORD_ENV + ", or --password-stdin (first line of stdin, e.g. < FILE);"
+                        + " never --password",
                 "  --mode SECOND|MINUTE|REALTIME (SECOND)  --symbols A,B,C (all)",
                 "  --connections N (10)  --connect-rate PER_S (0 = as fast as possible)  --max-pending N (1000/worker)",
                 "  --hold-seconds S (10)  --heartbeat-ms MS (15000, 0 = off)  --rounds N (1; >1 reconnects all)",
                 "  --source-addresses K (1 per 10,000 connections: 127.0.0.2..)  --workers W (auto)",
                 "  --max-per-worker N (15000)  --io-threads N (cores)  --worker-jvm OPT,OPT (-Xmx1g,-XX:+UseParallelGC)",
                 "  --slow N (0: connections that stop reading)  --slow-rcvbuf BYTES (4096)  --drain-seconds S (0)",
-                "  --server-pid PID (probe the server's RSS and CPU; e.g. \"$(pgrep -n -f tick-storm-server.jar)\" or"
-                        + " \"$(cat server.pid)\")",
+                "  --server-pid PID (probe the server's RSS and CPU),",
+                "      e.g. \"$(pgrep -n -f tick-storm-server.jar)\", \"$!\" after starting it, or"
+                        + " \"$(cat server.pid)\"",
                 "  --server-gc (jcmd GC.run: heap per connection)",
                 "  --json FILE (also write the report as JSON; stdout has the table only)  --full-decode",
                 "  --progress-seconds S (5: a progress line on stderr every S seconds; 0 = none)",

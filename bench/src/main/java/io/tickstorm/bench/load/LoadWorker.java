@@ -209,13 +209,15 @@ public final class LoadWorker {
         long progressNanos = TimeUnit.SECONDS.toNanos(Math.max(1, options.progressSeconds()));
         for (long left = deadline - System.nanoTime(); left > 0 && settledAll.getCount() > 0;
                 left = deadline - System.nanoTime()) {
-            if (!settledAll.await(Math.min(left, progressNanos), TimeUnit.NANOSECONDS) && options.progressSeconds() > 0) {
+            boolean done = settledAll.await(Math.min(left, progressNanos), TimeUnit.NANOSECONDS);
+            if (!done && options.progressSeconds() > 0) {
                 send("PROGRESS " + round + " " + subscribed.sum() + " " + failed.sum());
             }
         }
         if (settledAll.getCount() > 0) {
-            unregisteredFailures.computeIfAbsent("settle: neither subscribed nor failed within --settle-timeout-seconds "
-                    + options.settleTimeoutSeconds() + " (the server accepts slowly or not at all)",
+            unregisteredFailures.computeIfAbsent("settle: neither subscribed nor failed within"
+                    + " --settle-timeout-seconds " + options.settleTimeoutSeconds()
+                    + " (the server accepts slowly or not at all)",
                     k -> new LongAdder()).add(settledAll.getCount());
         }
         return subscribed.intValue();

@@ -33,7 +33,8 @@ class LoadReportTest {
 
         String[] lines = t.toString().split("\n");
         assertEquals(2, lines.length, t.toString());
-        assertTrue(lines[0].matches("failures +9,998 x connect: connection refused by 127\\.0\\.0\\.1:8080 .*"), lines[0]);
+        assertTrue(lines[0].matches("failures +9,998 x connect: connection refused by 127\\.0\\.0\\.1:8080 .*"),
+                lines[0]);
         assertTrue(lines[1].matches(" +2 x io: IOException: Connection reset by peer"), lines[1]);
 
         StringBuilder none = new StringBuilder();

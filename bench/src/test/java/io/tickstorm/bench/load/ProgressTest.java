@@ -23,7 +23,8 @@ class ProgressTest {
             progress.maybePrint(s * SECOND, Progress.holding(s, 75));
         }
 
-        assertEquals(List.of("[tick-storm-bench 5 s] holding: 5 of 75 s", "[tick-storm-bench 10 s] holding: 10 of 75 s"),
+        assertEquals(List.of("[tick-storm-bench 5 s] holding: 5 of 75 s",
+                "[tick-storm-bench 10 s] holding: 10 of 75 s"),
                 Arrays.asList(bytes.toString(StandardCharsets.UTF_8).split("\\R")));
     }
 
