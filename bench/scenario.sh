@@ -37,7 +37,7 @@ case $SCENARIO in
         GEN=(--mode SECOND --connections 10000 --max-pending 500 --hold-seconds 30 --heartbeat-ms 15000) ;;
     3)  # Realtime throughput: 1,000 plain-TCP REALTIME subscribers, feed at RATE ticks/s.
         SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-20000}" TICK_BACKFILL=1m)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     4)  # Realtime latency: 1,000 TLS REALTIME subscribers, 1,000 ticks/s.
         SERVER_ENV+=(TICK_RATE=1000)
@@ -58,7 +58,7 @@ case $SCENARIO in
         [[ $SCENARIO == 8 ]] && SPEED=0
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" "FEED_FILE_SPEED=$SPEED"
                     FEED_FILE_LOOP=true)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         if [[ $SCENARIO == 7 ]]; then
             GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000)
         else
@@ -69,7 +69,7 @@ case $SCENARIO in
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=kafka
                     "KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:?scenario 9: run bench/kafka-latency.sh}"
                     "KAFKA_TOPIC=${KAFKA_TOPIC:-ticks}")
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     10) # Conflation: 1,000 fast plain-TCP REALTIME subscribers (measured as in scenario 3, feed at RATE, default
         # 5,000 ticks/s) beside CONFLATED (default 10,000) conflated 500 ms subscribers of CONFLATED_SYMBOLS
@@ -77,7 +77,7 @@ case $SCENARIO in
         # source addresses, --server-gc: server RSS and heap per conflated subscriber) that holds until the fast
         # run ends. CONFLATED=0 is the baseline run without them.
         SERVER_ENV=(TLS_ENABLED=false "TICK_RATE=${RATE:-5000}" TICK_BACKFILL=1m)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 20 --heartbeat-ms 15000) ;;
     11) # Overload: 1,000 plain-TCP REALTIME subscribers of a recording at BASE ticks/s (default 10,000, scenario 3's
         # sustainable rate) with a burst at twice that in the middle (20 s each; written once, kept in bench/results).
@@ -86,7 +86,7 @@ case $SCENARIO in
         [[ -f $RECORDING ]] || java -cp "$BENCH_JAR" io.tickstorm.bench.load.RecordingWriter "$RECORDING" 0 110 \
             "$BASE:20,$((2 * BASE)):20,$BASE:20"
         SERVER_ENV=(TLS_ENABLED=false FEED_SOURCE=file "FEED_FILE=$RECORDING" FEED_FILE_SPEED=1)
-        TLS_FLAGS=()
+        TLS_FLAGS=(--no-tls)
         GEN=(--mode REALTIME --connections 1000 --hold-seconds 60 --heartbeat-ms 15000) ;;
     *)  echo "unknown scenario $SCENARIO (1..11)" >&2; exit 2 ;;
 esac
@@ -96,7 +96,7 @@ esac
 SERVER_ENV+=(${SERVER_EXTRA_ENV:-})
 if [[ ${TLS:-1} == 0 ]]; then
     SERVER_ENV=("${SERVER_ENV[@]/TLS_ENABLED=true/TLS_ENABLED=false}")
-    TLS_FLAGS=()
+    TLS_FLAGS=(--no-tls)
 fi
 SERVER_JVM=${SERVER_JVM:-$DEFAULT_JVM}
 JFR_OPTS=()
@@ -134,10 +134,13 @@ if [[ $SCENARIO == 1 ]]; then
     GEN=(--connections "${CAP:?server logged no connection_cap}" "${GEN[@]}")
 fi
 CA=()
-if [[ ${#TLS_FLAGS[@]} -gt 0 ]]; then
+if [[ ${TLS_FLAGS[0]} == --tls ]]; then
     CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
 fi
 
+# The generator's table goes to result.txt, its JSON report to result.json (only with --json), its progress lines
+# to the terminal. The password travels in TICK_STORM_PASSWORD (the generator refuses --password); SERVER_PID is
+# the server's own PID ($! of the java started above), so --server-pid probes the right process.
 COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAGS[@]}" "${CA[@]}" "${GEN[@]}"
          --server-pid "$SERVER_PID" --json "$OUT/result.json" "$@")
 {
@@ -149,7 +152,7 @@ COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench "${TLS_FLAG
 } | tee "$OUT/command.txt"
 if [[ $SCENARIO == 10 && ${CONFLATED:-10000} -gt 0 ]]; then
     CONFLATED_SYMBOLS=${CONFLATED_SYMBOLS:-AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA,SPY,QQQ,EURUSD}
-    CONFLATED_COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench --mode REALTIME --conflate-ms 500
+    CONFLATED_COMMAND=(java -Xmx512m -jar "$BENCH_JAR" --port "$PORT" --user bench --no-tls --mode REALTIME --conflate-ms 500
                        --symbols "$CONFLATED_SYMBOLS" --connections "${CONFLATED:-10000}" --max-per-worker 5000
                        --source-addresses 2 --max-pending 500 --hold-seconds "${CONFLATED_HOLD:-60}"
                        --heartbeat-ms 15000 --server-pid "$SERVER_PID" --server-gc --json "$OUT/conflated.json")
@@ -201,7 +204,7 @@ fi
 awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
     'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
             (b - a) / ((t1 - t0) / 1e9)}' | tee "$OUT/feed.txt"
-sed -n '/^{/q;p' "$OUT/result.txt"
+cat "$OUT/result.txt"
 grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
 kill "$SERVER_PID" 2>/dev/null || true
 for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done

@@ -6,9 +6,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { loadKustomization, loadBuild } from "./lib/manifests.mjs";
+import { loadKustomization, loadBuild, addSecretTemplates, secretSourceProblems, loadFile } from "./lib/manifests.mjs";
 import { validateModels, typeCheck } from "./lib/schema.mjs";
-import { checkPolicies, NAMESPACE } from "./lib/policy.mjs";
+import { checkPolicies, smokeTestProblems, NAMESPACE } from "./lib/policy.mjs";
 import { loadContext } from "./lib/context.mjs";
 
 const repoRoot = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".."));
@@ -47,8 +47,12 @@ function kustomizeBuild(dir, expected) {
     return { failures, docs };
 }
 
-const manifests = loadKustomization(k8sDir);
-report(`parse ${manifests.docs.length} objects of k8s/kustomization.yaml`, manifests.errors);
+// The Secrets live apart, in k8s/secrets/ (secretGenerators of git-ignored files): checked as built from their
+// *.example templates, next to the objects that use them.
+const secretsDir = join(k8sDir, "secrets");
+report("k8s/secrets: every file git-ignored, with a tracked *.example template", secretSourceProblems(secretsDir, "k8s/secrets"));
+const manifests = addSecretTemplates(loadKustomization(k8sDir), secretsDir, "k8s/secrets");
+report(`parse ${manifests.docs.length} objects of k8s/kustomization.yaml and k8s/secrets/`, manifests.errors);
 if (manifests.errors.length === 0) {
     const ctx = loadContext(repoRoot, manifests);
     console.log(`     server settings: ${ctx.settings.byEnv.size} env vars from ${ctx.settings.sources.join(", ")}`);
@@ -56,9 +60,16 @@ if (manifests.errors.length === 0) {
     report("schema (strict TypeScript: unknown fields)", typeCheck(manifests.docs));
     const failures = checkPolicies(manifests, ctx);
     report("policy and consistency", failures);
-    const build = kustomizeBuild(k8sDir, manifests.docs);
+    const build = kustomizeBuild(k8sDir, manifests.docs.filter((d) => !d.template));
     report("kubectl kustomize k8s/", build.failures);
     if (build.docs.length) report("schema of the kustomize build", await validateModels(build.docs));
+    // The guide's smoke test (not in the kustomization): schema, and safe next to these manifests.
+    const smoke = loadFile(join(k8sDir, "smoke-test.yaml"), "k8s/smoke-test.yaml");
+    report("parse k8s/smoke-test.yaml", smoke.errors);
+    if (smoke.docs.length) {
+        report("schema of k8s/smoke-test.yaml", [...await validateModels(smoke.docs), ...typeCheck(smoke.docs)]);
+        report("policy of k8s/smoke-test.yaml", smoke.docs.flatMap((d) => smokeTestProblems(d, manifests)));
+    }
 }
 // Overlays (k8s-overlays/<name>/, beside k8s/ because kustomize refuses an overlay inside its base): the
 // built objects pass the same schema and policy checks as the base.
@@ -67,7 +78,13 @@ const generated = (manifests.kustomization.configMapGenerator ?? []).map((g) => 
 for (const name of existsSync(overlaysDir) ? readdirSync(overlaysDir).sort() : []) {
     if (!existsSync(join(overlaysDir, name, "kustomization.yaml"))) continue;
     const rel = `k8s-overlays/${name}`;
-    const overlay = loadBuild(join(overlaysDir, name), rel, generated);
+    const overlay = addSecretTemplates(loadBuild(join(overlaysDir, name), rel, generated), secretsDir, "k8s/secrets");
+    const overlaySecrets = join(overlaysDir, name, "secrets");
+    if (existsSync(join(overlaySecrets, "kustomization.yaml"))) {
+        report(`${rel}/secrets: every file git-ignored, with a tracked *.example template`,
+            secretSourceProblems(overlaySecrets, `${rel}/secrets`));
+        addSecretTemplates(overlay, overlaySecrets, `${rel}/secrets`);
+    }
     report(`kubectl kustomize ${rel}: ${overlay.docs.length} objects`, overlay.errors);
     if (overlay.errors.length) continue;
     const ctx = loadContext(repoRoot, overlay);

@@ -1,8 +1,9 @@
 // Loads the manifests the way kustomization.yaml lists them: every document of every resource file
 // (parsed as YAML 1.1, as kubectl does, so 0440 is octal), plus the ConfigMaps of the
 // configMapGenerator. A YAML error or a duplicate key is a failure, never a skipped document.
-import { readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 
@@ -16,6 +17,12 @@ function parseFile(path, file) {
         if (obj !== null && obj !== undefined) objects.push({ file, index, obj });
     }
     return { objects, errors };
+}
+
+/** {docs, errors} of one manifest file. */
+export function loadFile(path, file) {
+    const { objects, errors } = parseFile(path, file);
+    return { docs: objects, errors };
 }
 
 /** {docs, errors, dashboard, kustomization} of the kustomization in dir (k8s/). */
@@ -88,4 +95,78 @@ export function loadBuild(dir, rel, generated = []) {
         }
     }
     return { docs, errors, dashboard };
+}
+
+/**
+ * Adds to `manifests` the Secrets of the secrets kustomization in dir (k8s/secrets/), built by "kubectl kustomize"
+ * from its *.example templates in a throwaway copy: the real files exist only on an operator's machine (and are
+ * never read here). The Secrets are marked `template`, so the checks can tell them from a Secret that the
+ * deployment's own kustomization would apply. Returns `manifests`.
+ */
+export function addSecretTemplates(manifests, dir, rel) {
+    const work = mkdtempSync(join(tmpdir(), "tick-storm-secrets-"));
+    try {
+        for (const name of readdirSync(dir)) {
+            if (name === "kustomization.yaml") copyFileSync(join(dir, name), join(work, name));
+            if (name.endsWith(".example")) copyFileSync(join(dir, name), join(work, name.slice(0, -".example".length)));
+        }
+        const out = execFileSync("kubectl", ["kustomize", work], { encoding: "utf8", stdio: "pipe" });
+        for (const [index, doc] of parseAllDocuments(out, { version: "1.1", uniqueKeys: true }).entries()) {
+            for (const e of [...doc.errors, ...doc.warnings]) manifests.errors.push(`${rel} build document ${index}: ${e.message}`);
+            const obj = doc.toJS();
+            if (obj !== null && obj !== undefined) {
+                // kustomize wraps long base64 values over lines, which the API server's decoder skips.
+                for (const [k, v] of Object.entries(obj.data ?? {})) obj.data[k] = String(v).replace(/\s/g, "");
+                manifests.docs.push({ file: `${rel} (from its *.example templates)`, index, obj, template: true });
+            }
+        }
+    } catch (e) {
+        manifests.errors.push(`kubectl kustomize ${rel} (from its *.example templates) failed: ${(e.stderr || e.message).trim()}`);
+    } finally {
+        rmSync(work, { recursive: true, force: true });
+    }
+    return manifests;
+}
+
+/**
+ * Problems with where the secrets kustomization in dir reads its key material: every file of its secretGenerator
+ * must have a tracked *.example template and be git-ignored (and not tracked), and no value may be a literal (it
+ * would be in the tracked kustomization.yaml).
+ */
+export function secretSourceProblems(dir, rel) {
+    const problems = [];
+    const { objects: [k], errors } = parseFile(join(dir, "kustomization.yaml"), `${rel}/kustomization.yaml`);
+    problems.push(...errors);
+    const kustomization = k?.obj ?? {};
+    if ((kustomization.resources ?? []).length) problems.push(`${rel}/kustomization.yaml: has resources; only a secretGenerator belongs here`);
+    const generators = kustomization.secretGenerator ?? [];
+    if (generators.length === 0) problems.push(`${rel}/kustomization.yaml: no secretGenerator`);
+    const git = (...args) => execFileSync("git", ["-C", dir, ...args], { stdio: "pipe" });
+    let inGit = true;
+    try {
+        git("rev-parse", "--is-inside-work-tree");
+    } catch {
+        inGit = false;
+    }
+    for (const g of generators) {
+        if ((g.literals ?? []).length) problems.push(`${rel}: Secret ${g.name} has literals, which would be committed`);
+        for (const entry of [...(g.files ?? []), ...(g.envs ?? [])]) {
+            const file = entry.includes("=") ? entry.slice(entry.indexOf("=") + 1) : entry;
+            if (file.includes("/")) problems.push(`${rel}: Secret ${g.name} reads ${file} outside ${rel}`);
+            if (!existsSync(join(dir, `${file}.example`))) problems.push(`${rel}: ${file} has no ${file}.example template`);
+            if (!inGit) continue;
+            try {
+                git("check-ignore", "-q", "--", file);
+            } catch {
+                problems.push(`${rel}/${file} is not git-ignored: real key material could be committed`);
+            }
+            try {
+                git("ls-files", "--error-unmatch", "--", file);
+                problems.push(`${rel}/${file} is tracked by git: remove it (git rm --cached) and rotate what it held`);
+            } catch {
+                // Not tracked: as it should be.
+            }
+        }
+    }
+    return problems;
 }

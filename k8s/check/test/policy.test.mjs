@@ -2,14 +2,23 @@
 // in the way it guards against.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadKustomization, loadBuild } from "../lib/manifests.mjs";
-import { checkPolicies, shapeProblem } from "../lib/policy.mjs";
+import { loadKustomization, loadBuild, addSecretTemplates, secretSourceProblems, loadFile } from "../lib/manifests.mjs";
+import { checkPolicies, shapeProblem, smokeTestProblems } from "../lib/policy.mjs";
 import { exportedMetrics } from "../lib/context.mjs";
 
 const K8S = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const REAL = loadKustomization(K8S);
+const SECRETS = join(K8S, "secrets");
+const REAL = addSecretTemplates(loadKustomization(K8S), SECRETS, "k8s/secrets");
+
+/** Sets key of Secret name to text, as kustomize's secretGenerator writes it (base64 in data). */
+function setSecret(m, name, key, text) {
+    find(m, "Secret", name).data[key] = Buffer.from(text).toString("base64");
+}
 
 /** Settings as the server would declare them for exactly what the manifests set (defaults = values). */
 function settingsFor(manifests) {
@@ -109,8 +118,8 @@ const CASES = {
     }, /LISTEN_ADDR="0.0.0.0:8081" does not listen on the container's "tick" port/],
     quotaEqualToHpaMaximumIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard.pods = "8"; },
         /pods 8 < HPA maxReplicas 8 \+ maxSurge 1 \+ 1 draining = 10/],
-    quotaBelowSurgeLimitsIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard["limits.cpu"] = "18"; },
-        /limits\.cpu 18 < 10 pods x 2000m/],
+    quotaBelowSurgeLimitsIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard["limits.memory"] = "20Gi"; },
+        /limits\.memory 20Gi < 10 pods x \(2Gi \+ a sidecar's 1Gi\)/],
     hpaMaximumAboveQuotaIsRejected: [(m) => { find(m, "HorizontalPodAutoscaler").spec.maxReplicas = 10; },
         /pods 10 < HPA maxReplicas 10/],
     resourcesOtherThanTheGuidesAreRejected: [(m) => { container(m).resources.limits.memory = "3Gi"; },
@@ -151,11 +160,33 @@ const CASES = {
         container(m).env.find((e) => e.name === "CREDENTIALS_FILE").value = "/etc/users";
     }, /CREDENTIALS_FILE="\/etc\/users" is not a file of a mounted Secret/],
     privateKeyInASecretIsRejected: [(m) => {
-        find(m, "Secret", "tick-storm-tls").stringData["tls.key"] = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+        setSecret(m, "tick-storm-tls", "tls.key", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
     }, /holds a real PEM private key/],
     plainTextCredentialsAreRejected: [(m) => {
-        find(m, "Secret", "tick-storm-credentials").stringData.users = "trader:hunter2\n";
-    }, /credentials line "trader:hunter2\.\.\." is not/],
+        setSecret(m, "tick-storm-credentials", "users", "trader:hunter2\n");
+    }, /credentials line "trader:hunter2\.\.\." is not "username:\.\.\.PLACEHOLDER\.\.\."/],
+    // The issue's case: a template hash that parses, so a template deployed as it is admits a made-up user.
+    templateWithAParsingHashIsRejected: [(m) => {
+        setSecret(m, "tick-storm-credentials", "users", "# template\ntrader:$argon2id$v=19$m=65536,t=3,p=1$WUxINU9tYXZCODBoRnBEWA$"
+            + "zqPP9BwVm5wbhjx3pp7+3Zc9hagPRb8zoITytweU6w0\n");
+    }, /the template of users has no PLACEHOLDER/],
+    tlsTemplateWithoutPlaceholderIsRejected: [(m) => { setSecret(m, "tick-storm-tls", "tls.crt", "not a certificate\n"); },
+        /the template of tls\.crt has no PLACEHOLDER/],
+    secretInTheKustomizationIsRejected: [(m) => {
+        const generated = m.docs.find((d) => d.obj.kind === "Secret" && d.obj.metadata.name === "tick-storm-credentials");
+        delete generated.template;
+    }, /Secret\/tick-storm-credentials .*a Secret in the deployment's kustomization: "kubectl apply -k" would overwrite/],
+    limitRangeWithoutRoomForASidecarIsRejected: [(m) => {
+        find(m, "LimitRange").spec.limits[0].max = { cpu: "2", memory: "2Gi", "ephemeral-storage": "1Gi" };
+    }, /Pod max cpu 2 leaves no room for a sidecar: the container's limit 2000m \+ a sidecar's 2000m/],
+    limitRangeRatioThatRefusesAProxyIsRejected: [(m) => {
+        find(m, "LimitRange").spec.limits[1].maxLimitRequestRatio = { cpu: "4" };
+    }, /cpu limit\/request of a sidecar 2000m\/100m exceeds maxLimitRequestRatio 4/],
+    limitRangeDefaultsBreakingTheirOwnRatioAreRejected: [(m) => {
+        find(m, "LimitRange").spec.limits[1].maxLimitRequestRatio = { memory: "1.5" };
+    }, /memory limit\/request of the defaults 256Mi\/128Mi exceeds maxLimitRequestRatio 1\.5/],
+    quotaWithoutRoomForSidecarsIsRejected: [(m) => { find(m, "ResourceQuota").spec.hard["limits.cpu"] = "20"; },
+        /limits\.cpu 20 < 10 pods x \(2000m \+ a sidecar's 2000m\)/],
     alertOnAMetricTheServerDoesNotExportIsRejected: [(m) => {
         find(m, "PrometheusRule").spec.groups[0].rules[0].expr = "tick_storm_connections_active > 0";
     }, /"tick_storm_connections_active" is not a metric the server exports/],
@@ -192,8 +223,10 @@ test("valueShapesFollowTheDefaults", () => {
 
 // The Kafka overlay (k8s-overlays/kafka/, built with kubectl kustomize) passes too, and each Kafka check
 // fails on a copy broken in its way.
-const KAFKA = loadBuild(join(K8S, "..", "k8s-overlays", "kafka"), "k8s-overlays/kafka",
-    (REAL.kustomization.configMapGenerator ?? []).map((g) => g.name));
+const KAFKA_DIR = join(K8S, "..", "k8s-overlays", "kafka");
+const KAFKA = addSecretTemplates(addSecretTemplates(loadBuild(KAFKA_DIR, "k8s-overlays/kafka",
+    (REAL.kustomization.configMapGenerator ?? []).map((g) => g.name)), SECRETS, "k8s/secrets"),
+join(KAFKA_DIR, "secrets"), "k8s-overlays/kafka/secrets");
 
 function brokenKafka(change) {
     const copy = structuredClone(KAFKA);
@@ -222,6 +255,12 @@ const KAFKA_CASES = {
     kafkaPropertiesNotFromASecretAreRejected: [(m) => {
         find(m, "ConfigMap", "tick-storm-config").data.KAFKA_PROPERTIES_FILE = "/etc/kafka.properties";
     }, /KAFKA_PROPERTIES_FILE="\/etc\/kafka\.properties" is not a file of a mounted Secret/],
+    kafkaPropertiesTemplateThatWorksAsItIsIsRejected: [(m) => {
+        setSecret(m, "tick-storm-kafka", "client.properties", "# template\nsecurity.protocol=PLAINTEXT\n");
+    }, /the template of client\.properties has no PLACEHOLDER/],
+    kafkaSecretInTheOverlayIsRejected: [(m) => {
+        delete m.docs.find((d) => d.obj.kind === "Secret" && d.obj.metadata.name === "tick-storm-kafka").template;
+    }, /Secret\/tick-storm-kafka .*would overwrite/],
     kafkaWithTheBaseStartupProbeIsRejected: [(m) => {
         container(m).startupProbe.failureThreshold = 60;
     }, /startupProbe allows 120 s/],
@@ -229,4 +268,92 @@ const KAFKA_CASES = {
 
 for (const [name, [change, pattern]] of Object.entries(KAFKA_CASES)) {
     test(name, () => assertFails(brokenKafka(change), pattern));
+}
+
+// Where the Secrets come from: git-ignored files with tracked templates, checked in a throwaway git repository.
+function secretsRepo(change) {
+    const repo = mkdtempSync(join(tmpdir(), "tick-storm-secrets-test-"));
+    try {
+        execFileSync("git", ["init", "-q", repo]);
+        cpSync(SECRETS, join(repo, "secrets"), { recursive: true, filter: (src) => !/\/(users|tls\.crt|tls\.key)$/.test(src) });
+        change?.(repo);
+        return secretSourceProblems(join(repo, "secrets"), "secrets");
+    } finally {
+        rmSync(repo, { recursive: true, force: true });
+    }
+}
+
+test("secretsKustomizationReadsOnlyIgnoredFilesWithTemplates", () => {
+    assert.deepEqual(secretSourceProblems(SECRETS, "k8s/secrets"), []);
+    assert.deepEqual(secretsRepo(), []);
+    assert.deepEqual(secretSourceProblems(join(KAFKA_DIR, "secrets"), "k8s-overlays/kafka/secrets"), []);
+});
+
+test("secretFileThatIsNotIgnoredIsRejected", () => {
+    const problems = secretsRepo((repo) => unlinkSync(join(repo, "secrets", ".gitignore")));
+    assert.ok(problems.some((p) => /secrets\/users is not git-ignored/.test(p)), problems.join("\n"));
+});
+
+test("secretFileThatIsTrackedIsRejected", () => {
+    const problems = secretsRepo((repo) => {
+        writeFileSync(join(repo, "secrets", "users"), "trader:x\n");
+        execFileSync("git", ["-C", repo, "add", "-f", "secrets/users"]);
+    });
+    assert.ok(problems.some((p) => /secrets\/users is tracked by git/.test(p)), problems.join("\n"));
+});
+
+test("secretFileWithoutATemplateIsRejected", () => {
+    const problems = secretsRepo((repo) => unlinkSync(join(repo, "secrets", "users.example")));
+    assert.ok(problems.some((p) => /users has no users\.example template/.test(p)), problems.join("\n"));
+});
+
+test("secretLiteralIsRejected", () => {
+    const problems = secretsRepo((repo) => writeFileSync(join(repo, "secrets", "kustomization.yaml"),
+        "secretGenerator:\n  - name: x\n    literals:\n      - password=hunter2\n"));
+    assert.ok(problems.some((p) => /Secret x has literals/.test(p)), problems.join("\n"));
+});
+
+// The guide's smoke-test Job: safe as written, and each of its checks fails on a copy broken its way.
+const SMOKE = loadFile(join(K8S, "smoke-test.yaml"), "k8s/smoke-test.yaml");
+
+function smokeContainer(doc) {
+    return doc.obj.spec.template.spec.containers[0];
+}
+
+test("smokeTestPassesItsChecks", () => {
+    assert.deepEqual(SMOKE.errors, []);
+    assert.equal(SMOKE.docs.length, 1);
+    assert.deepEqual(smokeTestProblems(SMOKE.docs[0], REAL), []);
+});
+
+const SMOKE_CASES = {
+    smokeTestWithInsecureIsRejected: [(d) => { smokeContainer(d).args.push("--insecure"); }, /runs the client with --insecure/],
+    smokeTestWithoutTlsIsRejected: [(d) => { smokeContainer(d).args.push("--no-tls"); }, /runs the client with --no-tls/],
+    smokeTestWithAPasswordValueIsRejected: [(d) => {
+        smokeContainer(d).env = [{ name: "TICK_STORM_PASSWORD", value: "hunter2" }];
+    }, /env TICK_STORM_PASSWORD has a value in the spec/],
+    smokeTestWithoutACaFileIsRejected: [(d) => {
+        const args = smokeContainer(d).args;
+        args.splice(args.indexOf("--ca-file"), 2);
+    }, /no --ca-file/],
+    smokeTestCaOutsideAMountIsRejected: [(d) => {
+        const args = smokeContainer(d).args;
+        args[args.indexOf("--ca-file") + 1] = "/opt/ca.crt";
+    }, /--ca-file \/opt\/ca\.crt is not a file of a mounted ConfigMap or Secret/],
+    smokeTestSelectedByTheServiceIsRejected: [(d) => {
+        Object.assign(d.obj.spec.template.metadata.labels, find(REAL, "Service", "tick-storm-service").spec.selector);
+    }, /Service\/tick-storm-service .* selects its pod/],
+    smokeTestNotRestrictedIsRejected: [(d) => { delete d.obj.spec.template.spec.securityContext.seccompProfile; },
+        /seccompProfile is not RuntimeDefault/],
+    smokeTestAboveTheLimitRangeIsRejected: [(d) => { smokeContainer(d).resources.limits.memory = "4Gi"; },
+        /limits\.memory 4Gi is above the LimitRange max 2Gi/],
+};
+
+for (const [name, [change, pattern]] of Object.entries(SMOKE_CASES)) {
+    test(name, () => {
+        const doc = structuredClone(SMOKE.docs[0]);
+        change(doc);
+        const problems = smokeTestProblems(doc, REAL);
+        assert.ok(problems.some((p) => pattern.test(p)), `expected ${pattern}, got:\n${problems.join("\n") || "(none)"}`);
+    });
 }

@@ -26,6 +26,7 @@ import io.tickstorm.server.admission.Refusal;
 import io.tickstorm.server.admission.RefusalReason;
 import io.tickstorm.server.admission.RefusalResponder;
 import io.tickstorm.server.auth.Authenticator;
+import io.tickstorm.server.auth.CredentialsReloadTask;
 import io.tickstorm.server.config.AllocatorType;
 import io.tickstorm.server.config.TransportType.Transport;
 import io.tickstorm.server.config.ServerConfig;
@@ -173,7 +174,7 @@ public final class TickServer implements AutoCloseable {
         preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
-        maintenance.scheduleWithFixedDelay(this::reloadCredentials, 10, 10, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(new CredentialsReloadTask(authenticator), 10, 10, TimeUnit.SECONDS);
         tls = config.tls().enabled() ? ReloadingSslContext.open(config.tls(), maintenance) : null;
 
         admission = new AdmissionControl(config.admission(), limits.connectionCap(), limits.connectionCapBound(),
@@ -292,16 +293,6 @@ public final class TickServer implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private void reloadCredentials() {
-        try {
-            if (authenticator.reload()) {
-                LOG.info("Credentials reloaded: {} users", authenticator.users());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Credentials reload failed, keeping the previous credentials: {}", e.getMessage());
-        }
     }
 
     private void registerGauges() {

@@ -12,7 +12,6 @@ import io.tickstorm.protocol.FrameDescriptor;
 import io.tickstorm.protocol.codec.Frame;
 import io.tickstorm.protocol.codec.OutboundMessage;
 import io.tickstorm.protocol.codec.Payloads;
-import io.tickstorm.protocol.codec.ProtocolException;
 import io.tickstorm.protocol.proto.AckResponse;
 import io.tickstorm.protocol.proto.AuthRequest;
 import io.tickstorm.protocol.proto.DataBatch;
@@ -53,6 +52,10 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
     private long heartbeatSequence;
     private boolean settled;
     private boolean stopping;
+    /** How far the connection got, for the reason of a failure. */
+    private FailureReason.Phase phase = FailureReason.Phase.TLS_HANDSHAKE;
+    /** Whether a failure reason was recorded: one per connection, so the counts are of connections. */
+    private boolean reasonGiven;
     private ScheduledFuture<?> heartbeats;
 
     BenchConnectionHandler(WorkerContext worker, int round, boolean slow, long startNanos, Settlement settlement) {
@@ -84,8 +87,8 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The TCP connect failed (the channel never became active). Runs on the channel's loop. */
     void connectFailed(Throwable cause) {
-        stats.failure("connect:" + cause.getClass().getSimpleName());
-        fail();
+        LoadOptions o = worker.options();
+        failWith(FailureReason.connect(cause, o.host(), o.port(), o.connectTimeoutMillis()));
     }
 
     @Override
@@ -112,8 +115,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
                 sendAuth(ctx, now);
             } else {
-                stats.failure("tls:" + handshake.cause().getClass().getSimpleName());
-                fail();
+                failWith(FailureReason.tlsHandshake(handshake.cause(), worker.options().verifiedName()));
                 ctx.close();
             }
         }
@@ -135,6 +137,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void sendAuth(ChannelHandlerContext ctx, long now) {
         phaseNanos = now;
+        phase = FailureReason.Phase.AUTH_SENT;
         LoadOptions o = worker.options();
         AuthRequest auth = AuthRequest.newBuilder().setUsername(o.username()).setPassword(o.password())
                 .setClientId("tick-storm-bench").setVersion("tick-storm-bench/1").build();
@@ -160,8 +163,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
     private void onAck(ChannelHandlerContext ctx, AckResponse ack) {
         long now = System.nanoTime();
         if (!ack.getSuccess()) {
-            stats.failure("ack-unsuccessful:" + ack.getAckType());
-            fail();
+            failWith(FailureReason.unsuccessfulAck(ack.getAckType().name()));
             ctx.close();
             return;
         }
@@ -172,6 +174,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
             roundStats.lastAuthEpochMicros = Math.max(roundStats.lastAuthEpochMicros, worker.clock().epochMicros(now));
             startHeartbeats(ctx);
             phaseNanos = now;
+            phase = FailureReason.Phase.SUBSCRIBE_SENT;
             LoadOptions o = worker.options();
             SubscribeRequest.Builder subscribe = SubscribeRequest.newBuilder().setMode(o.mode())
                     .addAllSymbols(o.symbols());
@@ -218,6 +221,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
             if (expectedSequence < 0) {
                 expectedSequence = sequence + 1;
                 long now = System.nanoTime();
+                phase = FailureReason.Phase.SUBSCRIBED;
                 roundStats.subscribed++;
                 Histograms.record(roundStats.untilSnapshot, (now - startNanos) / 1_000);
                 roundStats.lastSubscribedEpochMicros = Math.max(roundStats.lastSubscribedEpochMicros,
@@ -257,14 +261,7 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof ProtocolException p) {
-            stats.failure("decode:" + p.code());
-        } else if (root instanceof IllegalArgumentException) {
-            stats.failure("decode:malformed-batch");
-        } else {
-            stats.failure("io:" + root.getClass().getSimpleName());
-        }
-        fail();
+        failWith(FailureReason.exception(root, phase, worker.options().tls()));
         ctx.close();
     }
 
@@ -275,9 +272,21 @@ final class BenchConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (!stopping) {
             stats.closedByServer++;
+            if (!settled) {
+                failWith(FailureReason.closedBy(phase, worker.options().tls()));
+            }
         }
         fail();
         ctx.fireChannelInactive();
+    }
+
+    /** Records why the connection failed (the first reason only) and counts it as failed unless it settled. */
+    private void failWith(String reason) {
+        if (!reasonGiven) {
+            reasonGiven = true;
+            stats.failure(reason);
+        }
+        fail();
     }
 
     /** Counts the connection as failed unless it already settled. */

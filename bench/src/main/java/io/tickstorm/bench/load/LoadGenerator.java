@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar tick-storm-bench.jar [flags]}: the load generator's coordinator (see {@link LoadOptions#usage()}).
  * Launches {@link LoadWorker} JVMs from the same class path (one per {@code --max-per-worker} connections, since one
  * process may open only 20,000 files here), starts their connects together, samples the server process while they
- * hold, then merges their results and prints a table and JSON ({@link LoadReport}). Every run stops by itself:
- * each phase has a bound, and workers are killed on any failure or when the coordinator exits.
+ * hold, then merges their results and prints a table on stdout, and JSON to {@code --json FILE} if given
+ * ({@link LoadReport}). Progress lines and failures go to stderr. Every run stops by itself: each phase has a bound,
+ * and workers are killed on any failure or when the coordinator exits.
  *
  * <p>Exit code: 0 if every connection subscribed and the run saw no gap, duplicate, error or failure and delivered
  * at least one batch (slow consumers are expected to be closed: their SLOW_CONSUMER errors do not count); 1
@@ -46,13 +47,39 @@ public final class LoadGenerator {
         }
         LoadOptions options;
         try {
-            options = LoadOptions.parse(args, System.getenv());
+            options = LoadOptions.parse(args, System.getenv(), LoadGenerator::readStdinLine);
+            if (options.serverPid() > 0) {
+                describeServer(options.serverPid());
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("tick-storm-bench: " + e.getMessage());
             System.exit(2);
             return;
         }
         System.exit(run(args, options) ? 0 : 1);
+    }
+
+    /** The first line of standard input, for --password-stdin (the rest is left unread). */
+    private static String readStdinLine() {
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                throw new IllegalArgumentException("--password-stdin: standard input is empty");
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--password-stdin: cannot read standard input: " + e.getMessage(), e);
+        }
+    }
+
+    /** Says on stderr which process --server-pid names, so a wrong PID shows at once; refuses a PID that is gone. */
+    private static void describeServer(long pid) {
+        ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElseThrow(
+                () -> new IllegalArgumentException("--server-pid " + pid + ": no such process"));
+        String command = process.info().commandLine().orElse(process.info().command().orElse("?"));
+        System.err.println("tick-storm-bench: probing server PID " + pid + ": "
+                + (command.length() > 160 ? command.substring(0, 160) + "..." : command));
     }
 
     private static boolean run(String[] args, LoadOptions options) throws Exception {
@@ -75,10 +102,14 @@ public final class LoadGenerator {
             for (WorkerProcess w : workers) {
                 w.send("CONNECT");
             }
+            Progress progress = new Progress(System.err, options.progressSeconds(), System.nanoTime());
+            Runnable connecting = () -> progress.maybePrint(System.nanoTime(), Progress.connecting(
+                    workers.stream().map(WorkerProcess::progress).toList(), options.reconnectRounds(),
+                    options.connections()));
             List<JsonNode> ready = new ArrayList<>();
             long settleBound = (long) options.settleTimeoutSeconds() * options.reconnectRounds() + PHASE_SLACK_SECONDS;
             for (WorkerProcess w : workers) {
-                ready.add(json.readTree(w.expect("READY", settleBound)));
+                ready.add(json.readTree(w.expect("READY", settleBound, connecting)));
             }
             long allReadyMicros = new WallClock().epochMicros();
             server.subscribed();
@@ -86,19 +117,25 @@ public final class LoadGenerator {
                 w.send("HOLD");
             }
             server.holdStart();
-            long holdEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.holdSeconds());
+            long holdStart = System.nanoTime();
+            long holdEnd = holdStart + TimeUnit.SECONDS.toNanos(options.holdSeconds());
             while (System.nanoTime() < holdEnd) {
                 Thread.sleep(Math.min(SAMPLE_INTERVAL_MILLIS,
                         Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()))));
                 server.sample();
+                long now = System.nanoTime();
+                progress.maybePrint(now, Progress.holding(TimeUnit.NANOSECONDS.toSeconds(now - holdStart),
+                        options.holdSeconds()));
             }
             for (WorkerProcess w : workers) {
                 w.expect("HELD", PHASE_SLACK_SECONDS);
             }
             server.holdEnd();
             List<JsonNode> results = new ArrayList<>();
+            Runnable finishing = () -> progress.maybePrint(System.nanoTime(), "held; draining and closing");
             for (WorkerProcess w : workers) {
-                results.add(json.readTree(w.expect("RESULT", options.drainSeconds() + PHASE_SLACK_SECONDS)));
+                results.add(json.readTree(w.expect("RESULT", options.drainSeconds() + PHASE_SLACK_SECONDS,
+                        finishing)));
             }
             for (WorkerProcess w : workers) {
                 w.awaitExit(PHASE_SLACK_SECONDS);
@@ -109,11 +146,11 @@ public final class LoadGenerator {
                     allReadyMicros - connectStartMicros, server);
             ObjectNode out = report.toJson(json.createObjectNode());
             out.put("date", Instant.now().toString());
-            System.out.println(report.table());
-            String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(out);
-            System.out.println(text);
+            System.out.print(report.table());
+            System.out.flush();
             if (options.jsonFile() != null) {
-                Files.writeString(options.jsonFile(), text + "\n");
+                Files.writeString(options.jsonFile(), json.writerWithDefaultPrettyPrinter().writeValueAsString(out)
+                        + "\n");
             }
             return report.passed();
         } finally {
@@ -121,7 +158,10 @@ public final class LoadGenerator {
         }
     }
 
-    /** The same java, JVM options and class path, the coordinator's flags minus the password, plus the worker's. */
+    /**
+     * The same java, JVM options and class path, the coordinator's flags minus --password-stdin (a worker gets the
+     * password in its environment), plus the worker's.
+     */
     private static List<String> workerCommand(String[] args, LoadOptions options, int index, int count) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -130,8 +170,11 @@ public final class LoadGenerator {
         command.add(System.getProperty("java.class.path"));
         command.add(LoadWorker.class.getName());
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--password")) {
-                i++;
+            if (args[i].equals("--password-stdin")) {
+                // A bare flag; a value after it ("true"/"false") goes too, as the parser reads it.
+                if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    i++;
+                }
             } else {
                 command.add(args[i]);
             }

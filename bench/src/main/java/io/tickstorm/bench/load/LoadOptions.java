@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Everything one load run needs, parsed from {@code --flag value} arguments (later flags win, so a worker is given
@@ -14,12 +15,14 @@ import java.util.Map;
  *
  * @param host server address
  * @param port server tick port
- * @param tls whether to speak TLS
- * @param caFile PEM CA file to trust, or {@code null}
+ * @param tls whether to speak TLS: on unless {@code --no-tls}, as for the server and the CLI client
+ * @param caFile PEM CA file to trust, or {@code null} for the JDK's default trust store (as the CLI client)
  * @param insecure trust any certificate (the server's generated self-signed one); exclusive with {@code caFile}
  * @param serverName SNI and verified host name, or {@code null} for {@code host}
  * @param username AUTH username
- * @param password AUTH password (from {@code --password} or the {@value #PASSWORD_ENV} environment variable)
+ * @param password AUTH password, from the {@value #PASSWORD_ENV} environment variable or, with
+ *     {@code --password-stdin}, the first line of standard input; never from the command line (ps and shell history
+ *     would show it)
  * @param mode subscription mode
  * @param symbols symbols to subscribe to; empty means every symbol the server carries
  * @param conflateMs conflated REALTIME (PROTOCOL.md §5.6 {@code conflate_ms} metadata): at most one batch per this
@@ -34,6 +37,7 @@ import java.util.Map;
  * @param maxConnectionsPerWorker most connections one worker process opens (20,000 files per process here)
  * @param ioThreads event-loop threads per worker
  * @param serverPid PID of the server process to probe (RSS, CPU), or 0
+ * @param progressSeconds seconds between progress lines on stderr while connecting and holding; 0 for none
  * @param serverGc before the "before" and "subscribed" samples, run a full GC in the server with jcmd and record
  *     the heap in use after it (heap cost per connection without garbage)
  * @param jsonFile where to write the JSON result, or {@code null}
@@ -70,6 +74,7 @@ public record LoadOptions(
         int maxConnectionsPerWorker,
         int ioThreads,
         long serverPid,
+        int progressSeconds,
         boolean serverGc,
         Path jsonFile,
         int slowConsumers,
@@ -96,11 +101,14 @@ public record LoadOptions(
         if (caFile != null && insecure) {
             throw new IllegalArgumentException("--ca-file and --insecure exclude each other");
         }
-        if (tls && caFile == null && !insecure) {
-            throw new IllegalArgumentException("--tls needs --ca-file FILE or --insecure");
+        if (!tls && (caFile != null || insecure || serverName != null)) {
+            throw new IllegalArgumentException("--no-tls contradicts --ca-file, --insecure and --server-name");
         }
-        if (username.isEmpty() || password.isEmpty()) {
-            throw new IllegalArgumentException("--user and --password (or " + PASSWORD_ENV + ") are required");
+        if (username.isEmpty()) {
+            throw new IllegalArgumentException("--user is required");
+        }
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("no password: set " + PASSWORD_ENV + " or use --password-stdin");
         }
         if (mode == null || mode == SubscriptionMode.SUBSCRIPTION_MODE_UNSPECIFIED
                 || mode == SubscriptionMode.UNRECOGNIZED) {
@@ -129,6 +137,7 @@ public record LoadOptions(
         if (serverPid < 0) {
             throw new IllegalArgumentException("--server-pid: " + serverPid);
         }
+        atLeast(progressSeconds, 0, "--progress-seconds");
         if (serverGc && serverPid == 0) {
             throw new IllegalArgumentException("--server-gc needs --server-pid");
         }
@@ -183,10 +192,26 @@ public record LoadOptions(
         };
     }
 
-    /** Parses {@code args}; {@code env} supplies {@value #PASSWORD_ENV}. */
+    /** Parses {@code args} of a worker: {@code env} supplies {@value #PASSWORD_ENV}; no {@code --password-stdin}. */
     public static LoadOptions parse(String[] args, Map<String, String> env) {
+        return parse(args, env, () -> {
+            throw new IllegalArgumentException("--password-stdin: not here (a worker reads " + PASSWORD_ENV + ")");
+        });
+    }
+
+    /**
+     * Parses {@code args}; {@code env} supplies {@value #PASSWORD_ENV}, {@code stdinLine} the first line of standard
+     * input for {@code --password-stdin} (called at most once, only with that flag).
+     */
+    public static LoadOptions parse(String[] args, Map<String, String> env, Supplier<String> stdinLine) {
         Parser p = new Parser(args);
-        String password = p.string("--password", env.getOrDefault(PASSWORD_ENV, ""));
+        boolean passwordStdin = p.bool("--password-stdin", false);
+        String password = passwordStdin ? stdinLine.get() : env.getOrDefault(PASSWORD_ENV, "");
+        boolean noTls = p.bool("--no-tls", false);
+        boolean tls = p.bool("--tls", true);
+        if (noTls && p.given("--tls")) {
+            throw new IllegalArgumentException("--tls and --no-tls contradict each other");
+        }
         String symbols = p.string("--symbols", "");
         String caFile = p.string("--ca-file", "");
         String json = p.string("--json", "");
@@ -196,7 +221,7 @@ public record LoadOptions(
         LoadOptions options = new LoadOptions(
                 p.string("--host", "127.0.0.1"),
                 p.integer("--port", 8080),
-                p.bool("--tls", false),
+                tls && !noTls,
                 caFile.isEmpty() ? null : Path.of(caFile),
                 p.bool("--insecure", false),
                 serverName.isEmpty() ? null : serverName,
@@ -214,7 +239,8 @@ public record LoadOptions(
                 p.integer("--workers", 0),
                 p.integer("--max-per-worker", 15_000),
                 p.integer("--io-threads", Runtime.getRuntime().availableProcessors()),
-                p.integer("--server-pid", 0),
+                serverPid(p.string("--server-pid", "0")),
+                p.integer("--progress-seconds", 5),
                 p.bool("--server-gc", false),
                 json.isEmpty() ? null : Path.of(json),
                 p.integer("--slow", 0),
@@ -231,6 +257,24 @@ public record LoadOptions(
         return options;
     }
 
+    /** One PID; a clear message for what a command substitution gives when it matched nothing or several. */
+    private static long serverPid(String value) {
+        String v = value.strip();
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("--server-pid: empty (did the command that finds it match nothing?"
+                    + " e.g. pgrep -n -f tick-storm-server.jar)");
+        }
+        if (!v.matches("[0-9]+")) {
+            throw new IllegalArgumentException("--server-pid: '" + value + "' is not one PID" + (v.matches("[0-9\\s]+")
+                    ? " (several processes matched: pgrep -n picks the newest)" : ""));
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--server-pid: '" + value + "' is out of range", e);
+        }
+    }
+
     private static SubscriptionMode mode(String name) {
         try {
             return SubscriptionMode.valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -244,8 +288,12 @@ public record LoadOptions(
         return String.join("\n",
                 "usage: java -jar tick-storm-bench.jar [flags]    (JMH: java -cp tick-storm-bench.jar "
                         + "org.openjdk.jmh.Main)",
-                "  --host ADDR (127.0.0.1)  --port N (8080)  --tls  --ca-file PEM | --insecure  --server-name NAME",
-                "  --user NAME  --password PW (or env " + PASSWORD_ENV + ")",
+                "  --host ADDR (127.0.0.1)  --port N (8080)  --no-tls (TLS is on by default, as for the server and the"
+                        + " CLI)",
+                "  --ca-file PEM (default: the JDK's trust store) | --insecure (any certificate)",
+                "  --server-name NAME (--host)  --user NAME",
+                "  the password: env " + PASSWORD_ENV + ", or --password-stdin (first line of stdin, e.g. < FILE);"
+                        + " never --password",
                 "  --mode SECOND|MINUTE|REALTIME (SECOND)  --symbols A,B,C (all)  --conflate-ms MS (0: REALTIME not "
                         + "conflated)",
                 "  --connections N (10)  --connect-rate PER_S (0 = as fast as possible)  --max-pending N (1000/worker)",
@@ -253,9 +301,13 @@ public record LoadOptions(
                 "  --source-addresses K (1 per 10,000 connections: 127.0.0.2..)  --workers W (auto)",
                 "  --max-per-worker N (15000)  --io-threads N (cores)  --worker-jvm OPT,OPT (-Xmx1g,-XX:+UseParallelGC)",
                 "  --slow N (0: connections that stop reading)  --slow-rcvbuf BYTES (4096)  --drain-seconds S (0)",
-                "  --server-pid PID (probe RSS and CPU)  --server-gc (jcmd GC.run: heap per connection)",
-                "  --json FILE  --full-decode  --settle-timeout-seconds S (120)",
-                "  --connect-timeout-ms MS (10000)");
+                "  --server-pid PID (probe the server's RSS and CPU),",
+                "      e.g. \"$(pgrep -n -f tick-storm-server.jar)\", \"$!\" after starting it, or"
+                        + " \"$(cat server.pid)\"",
+                "  --server-gc (jcmd GC.run: heap per connection)",
+                "  --json FILE (also write the report as JSON; stdout has the table only)  --full-decode",
+                "  --progress-seconds S (5: a progress line on stderr every S seconds; 0 = none)",
+                "  --settle-timeout-seconds S (120)  --connect-timeout-ms MS (10000)");
     }
 
     /** Flag reader: {@code --flag value} pairs and bare boolean flags; the last occurrence wins. */
@@ -269,10 +321,18 @@ public record LoadOptions(
                 if (!flag.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument '" + flag + "'\n" + usage());
                 }
+                if (flag.equals("--password") || flag.startsWith("--password=")) {
+                    throw new IllegalArgumentException("--password is not accepted: a password in the arguments shows"
+                            + " in ps and shell history; set " + PASSWORD_ENV + " or use --password-stdin");
+                }
                 boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
                 values.put(flag, hasValue ? args[++i] : "true");
             }
             unused.addAll(values.keySet());
+        }
+
+        boolean given(String flag) {
+            return values.containsKey(flag);
         }
 
         String string(String flag, String fallback) {

@@ -85,8 +85,33 @@ final class LoadReport {
     }
 
     private static double rate(LoadStats.RoundStats round, long count, long lastEpochMicros) {
-        double spanSeconds = (lastEpochMicros - round.firstStartEpochMicros) / 1e6;
+        double spanSeconds = spanSeconds(round.firstStartEpochMicros, lastEpochMicros);
         return spanSeconds > 0 ? count / spanSeconds : 0;
+    }
+
+    /**
+     * Seconds from {@code startMicros} to {@code endMicros} (epoch microseconds), or NaN when there is no such span:
+     * nothing started ({@code Long.MAX_VALUE}, the merge's identity), nothing got there (0), or an end before the
+     * start. Printed as "n/a" and written as JSON null, never as a negative duration.
+     */
+    static double spanSeconds(long startMicros, long endMicros) {
+        if (startMicros == Long.MAX_VALUE || endMicros <= 0 || endMicros < startMicros) {
+            return Double.NaN;
+        }
+        return (endMicros - startMicros) / 1e6;
+    }
+
+    /** A duration in seconds for the table: "n/a" for NaN (no span) or a negative value. */
+    static String seconds(double value) {
+        return Double.isNaN(value) || value < 0 ? "n/a" : fmt(value) + " s";
+    }
+
+    private static void putSeconds(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value) || value < 0) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 
     ObjectNode toJson(ObjectNode out) {
@@ -113,9 +138,10 @@ final class LoadReport {
                     .put("tlsDone", r.tlsDone).put("tlsResumed", r.tlsResumed).put("authenticated", r.authenticated)
                     .put("subscribed", r.subscribed).put("failed", r.failed)
                     .put("connectTlsAuthPerSecond", rate(r, r.authenticated, r.lastAuthEpochMicros))
-                    .put("subscribedPerSecond", rate(r, r.subscribed, r.lastSubscribedEpochMicros))
-                    .put("untilAllSubscribedSeconds", (r.lastSubscribedEpochMicros - r.firstStartEpochMicros) / 1e6)
-                    .put("slowestWorkerSettleSeconds", maxSettleMillis[i] / 1e3);
+                    .put("subscribedPerSecond", rate(r, r.subscribed, r.lastSubscribedEpochMicros));
+            putSeconds(node, "untilAllSubscribedSeconds",
+                    spanSeconds(r.firstStartEpochMicros, r.lastSubscribedEpochMicros));
+            putSeconds(node, "slowestWorkerSettleSeconds", maxSettleMillis[i] / 1e3);
             Histograms.summarize(node.putObject("tcpConnect"), r.tcp);
             Histograms.summarize(node.putObject("tlsHandshake"), r.tls);
             Histograms.summarize(node.putObject("authAck"), r.authAck);
@@ -123,7 +149,7 @@ final class LoadReport {
             Histograms.summarize(node.putObject("connectTlsAuth"), r.connectTlsAuth);
             Histograms.summarize(node.putObject("untilSnapshot"), r.untilSnapshot);
         }
-        out.put("untilAllWorkersReadySeconds", untilAllReadyMicros / 1e6);
+        putSeconds(out, "untilAllWorkersReadySeconds", untilAllReadyMicros / 1e6);
         delivery(out.putObject("healthy"), healthy);
         if (options.slowConsumers() > 0) {
             delivery(out.putObject("slow"), slow);
@@ -184,7 +210,7 @@ final class LoadReport {
             r.add(slow.rounds[i]);
             String p = "round " + (i + 1) + " ";
             row(t, p + "subscribed", r.subscribed + " / " + r.started + " started, " + r.failed + " failed, all in "
-                    + fmt((r.lastSubscribedEpochMicros - r.firstStartEpochMicros) / 1e6) + " s");
+                    + seconds(spanSeconds(r.firstStartEpochMicros, r.lastSubscribedEpochMicros)));
             row(t, p + "connect+TLS+AUTH", fmt(rate(r, r.authenticated, r.lastAuthEpochMicros)) + " /s  "
                     + percentiles(r.connectTlsAuth));
             row(t, p + "tcp connect", percentiles(r.tcp));
@@ -229,14 +255,33 @@ final class LoadReport {
         }
         row(t, prefix + "integrity", "gaps " + s.gaps + ", duplicates " + s.duplicates + ", snapshots "
                 + s.snapshots + ", closed by server " + s.closedByServer + ", open at end " + s.stillOpen);
-        row(t, prefix + "errors", counts(s.errors) + "  failures " + counts(s.failures));
+        row(t, prefix + "errors (ERROR frames)", counts(s.errors));
+        failureRows(t, prefix + "failures", s.failures);
     }
 
     private static String counts(Map<String, Long> counts) {
         return counts.isEmpty() ? "none" : counts.toString();
     }
 
+    /** One row per failure reason, most frequent first: "N connections: reason". */
+    static void failureRows(StringBuilder t, String name, Map<String, Long> failures) {
+        if (failures.isEmpty()) {
+            row(t, name, "none");
+            return;
+        }
+        String label = name;
+        for (Map.Entry<String, Long> f : failures.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .toList()) {
+            row(t, label, String.format(Locale.ROOT, "%,d x %s", f.getValue(), f.getKey()));
+            label = "";
+        }
+    }
+
     private static String percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "none (n=0)";
+        }
         return String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s ms  (n=%d)",
                 fmt(h.getValueAtPercentile(50) / 1e3), fmt(h.getValueAtPercentile(99) / 1e3),
                 fmt(h.getValueAtPercentile(99.9) / 1e3), fmt(h.getMaxValue() / 1e3), h.getTotalCount());

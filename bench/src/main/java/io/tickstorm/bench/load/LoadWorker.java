@@ -49,6 +49,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * worker: @@STARTED             coordinator: CONNECT
+ * worker: @@PROGRESS round subscribed failed   (every --progress-seconds while connecting)
  * worker: @@READY {rounds}      coordinator: HOLD
  * worker: @@HELD                (then drains, closes everything)
  * worker: @@RESULT {json}       (and exits 0)
@@ -155,9 +156,12 @@ public final class LoadWorker {
         Semaphore pending = options.maxPendingConnects() > 0 ? new Semaphore(options.maxPendingConnects()) : null;
         CountDownLatch settledAll = new CountDownLatch(count);
         LongAdder subscribed = new LongAdder();
+        LongAdder failed = new LongAdder();
         BenchConnectionHandler.Settlement settlement = (connection, ok) -> {
             if (ok) {
                 subscribed.increment();
+            } else {
+                failed.increment();
             }
             if (pending != null) {
                 pending.release();
@@ -195,16 +199,26 @@ public final class LoadWorker {
                     if (connect.channel().isRegistered()) {
                         handler.connectFailed(f.cause());
                     } else {
-                        unregisteredFailures.computeIfAbsent("register:" + f.cause().getClass().getSimpleName(),
-                                k -> new LongAdder()).increment();
+                        unregisteredFailures.computeIfAbsent(FailureReason.connect(f.cause(), options.host(),
+                                options.port(), options.connectTimeoutMillis()), k -> new LongAdder()).increment();
                         settlement.settled(handler, false);
                     }
                 }
             });
         }
-        if (!settledAll.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            unregisteredFailures.computeIfAbsent("settle-timeout", k -> new LongAdder())
-                    .add(settledAll.getCount());
+        long progressNanos = TimeUnit.SECONDS.toNanos(Math.max(1, options.progressSeconds()));
+        for (long left = deadline - System.nanoTime(); left > 0 && settledAll.getCount() > 0;
+                left = deadline - System.nanoTime()) {
+            boolean done = settledAll.await(Math.min(left, progressNanos), TimeUnit.NANOSECONDS);
+            if (!done && options.progressSeconds() > 0) {
+                send("PROGRESS " + round + " " + subscribed.sum() + " " + failed.sum());
+            }
+        }
+        if (settledAll.getCount() > 0) {
+            unregisteredFailures.computeIfAbsent("settle: neither subscribed nor failed within"
+                    + " --settle-timeout-seconds " + options.settleTimeoutSeconds()
+                    + " (the server accepts slowly or not at all)",
+                    k -> new LongAdder()).add(settledAll.getCount());
         }
         return subscribed.intValue();
     }
@@ -255,9 +269,10 @@ public final class LoadWorker {
 
     private SslContext sslContext() {
         TickClientOptions.Builder b = TickClientOptions.builder().host(options.host()).port(options.port()).tls(true);
+        // As the CLI client: the JDK's trust store unless a CA file (or, for the generated default, --insecure).
         if (options.insecure()) {
             b.trustInsecure();
-        } else {
+        } else if (options.caFile() != null) {
             b.trustCaFile(options.caFile());
         }
         if (options.serverName() != null) {

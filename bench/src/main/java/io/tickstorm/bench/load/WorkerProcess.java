@@ -22,6 +22,8 @@ final class WorkerProcess {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** The worker's last PROGRESS line ("round subscribed failed"), or null before the first. */
+    private volatile String progress;
 
     WorkerProcess(int index, List<String> command, String password) throws IOException {
         this.index = index;
@@ -39,7 +41,9 @@ final class WorkerProcess {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith(LoadWorker.PREFIX)) {
+                if (line.startsWith(LoadWorker.PREFIX + "PROGRESS ")) {
+                    progress = line.substring((LoadWorker.PREFIX + "PROGRESS ").length());
+                } else if (line.startsWith(LoadWorker.PREFIX)) {
                     lines.add(line.substring(LoadWorker.PREFIX.length()));
                 } else {
                     System.err.println("[worker " + index + "] " + line);
@@ -62,7 +66,19 @@ final class WorkerProcess {
      * @throws IllegalStateException if the worker exits, says something else, or stays silent past the timeout
      */
     String expect(String word, long timeoutSeconds) throws InterruptedException {
-        String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
+        return expect(word, timeoutSeconds, () -> { });
+    }
+
+    /** As {@link #expect(String, long)}, running {@code whileWaiting} about once a second until the line comes. */
+    String expect(String word, long timeoutSeconds, Runnable whileWaiting) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String line = null;
+        for (long left = deadline - System.nanoTime(); line == null && left > 0; left = deadline - System.nanoTime()) {
+            line = lines.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                whileWaiting.run();
+            }
+        }
         if (line == null) {
             throw new IllegalStateException("worker " + index + ": no " + word + " within " + timeoutSeconds + " s");
         }
@@ -79,6 +95,16 @@ final class WorkerProcess {
             kill();
         }
         return exited && process.exitValue() == 0;
+    }
+
+    /** The worker's last progress: {round, subscribed, failed}, or null before the first report. */
+    long[] progress() {
+        String p = progress;
+        if (p == null) {
+            return null;
+        }
+        String[] parts = p.trim().split(" ");
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
     }
 
     void kill() {

@@ -12,7 +12,10 @@ import java.util.Map;
 /**
  * Parses a credentials file: one {@code username:hash} per line, where the hash is an Argon2id PHC string or a
  * bcrypt string. Blank lines and lines starting with {@code #} are ignored, as is whitespace around either field.
- * A username is non-empty and holds no whitespace or {@code :}; a username may appear only once.
+ * A username is non-empty and holds no whitespace or {@code :}; a username may appear only once. A hash field
+ * containing {@value #PLACEHOLDER_MARKER} (the templates' marker, e.g. {@code k8s/secrets/users.example}) is refused
+ * with its own message, so a template deployed as it is stops the server instead of admitting a made-up user, and
+ * a reload to it keeps the previous users.
  *
  * <pre>
  * # tick-storm users (generate a hash with: java -jar tick-storm-server.jar hash-password --user alice)
@@ -21,6 +24,9 @@ import java.util.Map;
  * </pre>
  */
 final class CredentialsFile {
+
+    /** Marks the hash field of a template line; a real Argon2id or bcrypt hash never holds this word. */
+    static final String PLACEHOLDER_MARKER = "PLACEHOLDER";
 
     private CredentialsFile() {
     }
@@ -59,6 +65,11 @@ final class CredentialsFile {
             }
             if (encoded.isEmpty()) {
                 throw lineError(fileName, lineNumber, "empty hash for user '" + username + "'");
+            }
+            if (encoded.contains(PLACEHOLDER_MARKER)) {
+                throw lineError(fileName, lineNumber, "user '" + username + "' has a " + PLACEHOLDER_MARKER
+                        + " instead of a password hash (a template copied as it is): make the line with"
+                        + " 'java -jar tick-storm-server.jar hash-password --user " + username + "'");
             }
             Integer previous = firstLine.putIfAbsent(username, lineNumber);
             if (previous != null) {

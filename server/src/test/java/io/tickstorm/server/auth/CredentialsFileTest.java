@@ -68,6 +68,14 @@ class CredentialsFileTest {
     }
 
     @Test
+    void refusesATemplatesPlaceholderWithTheCommandThatMakesARealLine() {
+        assertError("# template\ntrader:PLACEHOLDER-make-this-line-with-hash-password\n",
+                "line 2: user 'trader' has a PLACEHOLDER instead of a password hash (a template copied as it is): make"
+                        + " the line with 'java -jar tick-storm-server.jar hash-password --user trader'");
+        assertError("alice:" + ARGON + "\nbob:$argon2id$PLACEHOLDER\n", "line 2: user 'bob' has a PLACEHOLDER");
+    }
+
+    @Test
     void rejectsAFileThatIsNotUtf8() {
         CredentialsFileException e = assertThrows(CredentialsFileException.class,
                 () -> CredentialsFile.parse("users", new byte[] {'a', ':', (byte) 0xC3, '(', '\n'}));
