@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.admission.AdmissionConfig;
 import io.tickstorm.server.auth.AuthConfig;
+import io.tickstorm.server.entitlement.EntitlementsConfig;
 import io.tickstorm.server.feed.FeedConfig;
 import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.tls.TlsConfig;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param batchWindow REALTIME coalescing window; zero = natural batching
  * @param preAuth what an unauthenticated connection may make the server hold
  * @param allocator the buffer allocator of the channels and the fan-out
+ * @param entitlements which symbols each user may subscribe to
  */
 public record ServerConfig(
         HostPort listen,
@@ -40,7 +42,8 @@ public record ServerConfig(
         AdmissionConfig admission,
         LimitsConfig limits,
         PreAuthConfig preAuth,
-        AllocatorType allocator) {
+        AllocatorType allocator,
+        EntitlementsConfig entitlements) {
 
     public static final String LISTEN_KEY = "tick-storm.listen-addr";
     public static final String METRICS_KEY = MetricsHttpConfig.ADDRESS_KEY;
@@ -86,6 +89,7 @@ public record ServerConfig(
         }
         Objects.requireNonNull(preAuth, "preAuth");
         Objects.requireNonNull(allocator, AllocatorType.KEY);
+        Objects.requireNonNull(entitlements, "entitlements");
         if (preAuth.maxPayloadBytes() > maxPayloadBytes) {
             throw new IllegalArgumentException(PreAuthConfig.MAX_PAYLOAD_KEY + " (" + preAuth.maxPayloadBytes()
                     + ") must not exceed " + MAX_PAYLOAD_KEY + " (" + maxPayloadBytes + ")");
@@ -114,13 +118,14 @@ public record ServerConfig(
                 AdmissionConfig.from(root),
                 LimitsConfig.from(root),
                 PreAuthConfig.from(root),
-                AllocatorType.parse(Settings.string(root, AllocatorType.KEY)));
+                AllocatorType.parse(Settings.string(root, AllocatorType.KEY)),
+                EntitlementsConfig.from(root));
     }
 
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
-                heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator);
+                heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator, entitlements);
     }
 
     /** The effective settings worth logging at startup (never secrets). */
@@ -146,6 +151,8 @@ public record ServerConfig(
         summary.put("write_deadline_ms", write.deadline().toMillis());
         summary.put("inbound_frame_rate", inbound.frameRatePerSecond());
         summary.put("inbound_frame_burst", inbound.frameBurst());
+        summary.put("entitlements_file", entitlements.file().map(Object::toString).orElse(""));
+        summary.put("entitlements_default", entitlements.fallback().name().toLowerCase(java.util.Locale.ROOT));
         return summary;
     }
 }

@@ -162,7 +162,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
      * already sent the SUBSCRIBE ACK. Must run on {@code channel}'s event loop.
      */
     public Subscriber join(Channel channel, SubscriptionSpec spec) {
-        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols()));
+        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols(), spec.entitlement()));
         Integer index = loopIndex.get(channel.eventLoop());
         if (index == null) {
             throw new IllegalStateException("channel " + channel + " is not served by the fan-out's event loops");
@@ -307,6 +307,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 realtime.remove(s);
                 continue;
             }
+            stream.learnSymbols(universe);
             append(stream, block);
             if (!stream.pending.isEmpty() && stream.inFlight.get() == 0 && windowElapsed(stream)) {
                 seal(stream);
