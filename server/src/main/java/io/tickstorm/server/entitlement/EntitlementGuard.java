@@ -9,6 +9,7 @@ import io.tickstorm.server.logging.RateLimitedLogger;
 import io.tickstorm.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public final class EntitlementGuard {
         } else {
             LOG.info("Entitlements: {} users listed in {}, users without an entry get {}, checked every {} ms",
                     current.users(), config.file().map(Object::toString).orElse("(no file)"),
-                    config.fallback().name().toLowerCase(java.util.Locale.ROOT), config.reloadInterval().toMillis());
+                    config.fallback().name().toLowerCase(Locale.ROOT), config.reloadInterval().toMillis());
         }
         if (config.file().isEmpty() && config.fallback() == EntitlementsConfig.Default.NONE) {
             LOG.warn("ENTITLEMENTS_DEFAULT=none without ENTITLEMENTS_FILE: no user may subscribe to anything");

@@ -25,11 +25,6 @@ public final class Entitlements {
         this.fileDigest = fileDigest.clone();
     }
 
-    /** Everyone entitled to every symbol: today's behaviour without an entitlements file. */
-    public static Entitlements unrestricted() {
-        return new Entitlements(Map.of(), SymbolPatterns.EVERYTHING, new byte[0]);
-    }
-
     /** The symbols {@code username} may subscribe to. */
     public SymbolPatterns of(String username) {
         SymbolPatterns patterns = username == null ? null : users.get(username);

@@ -51,6 +51,7 @@ class EntitlementsIT {
     private static final String ENTITLEMENTS = """
             # licences
             alice: FX.*
+            frank: FX.EURUSD, FX.*
             bob:   FX.*, EQ.AAPL
             carol: *
             erin:
@@ -81,7 +82,7 @@ class EntitlementsIT {
         Path recording = Files.write(dir.resolve("recording.ndjson"), lines, StandardCharsets.UTF_8);
         SecureRandom random = new SecureRandom();
         StringBuilder users = new StringBuilder();
-        for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
             users.append(user).append(':').append(BcryptHash.create(PASSWORD.getBytes(StandardCharsets.UTF_8), 4,
                     random).encoded()).append('\n');
         }
@@ -144,6 +145,18 @@ class EntitlementsIT {
         return value == null ? 0 : value;
     }
 
+    private static double streams() {
+        return server.metrics().registry().getSampleValue(ServerMetrics.STREAMS);
+    }
+
+    private static void awaitStreams(double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (streams() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, streams(), "streams alive");
+    }
+
     private static TreeSet<String> symbols(DataBatch batch) {
         TreeSet<String> names = new TreeSet<>();
         for (Tick tick : batch.getTicksList()) {
@@ -187,6 +200,19 @@ class EntitlementsIT {
 
     @Test
     @Order(3)
+    void everySymbolBarsCarryOnlyTheEntitledSymbols() throws IOException {
+        try (RawClient bob = login("bob")) {
+            TreeSet<String> seen = new TreeSet<>(symbols(subscribeOk(bob, SubscriptionMode.SECOND)));
+            for (int bars = 0; bars < 2; bars++) {
+                seen.addAll(symbols(bob.read().batch()));
+            }
+            assertTrue(seen.contains("EQ.AAPL") && seen.contains("FX.EURUSD"), seen::toString);
+            assertTrue(List.of("EQ.AAPL", "FX.EURUSD", "FX.GBPUSD").containsAll(seen), seen::toString);
+        }
+    }
+
+    @Test
+    @Order(4)
     void withDefaultNoneAUserWithoutAnEntryOrWithAnEmptyOneIsEntitledToNothing() throws IOException {
         double before = denied("no_entitlement");
         for (String user : List.of("dave", "erin")) {
@@ -203,7 +229,24 @@ class EntitlementsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void everySymbolSubscribersWithEqualEntitlementsShareOneStream() throws Exception {
+        // Only alice's connection from startup is subscribed now (earlier tests' connections end as they close).
+        awaitStreams(1);
+        try (RawClient frank = login("frank");
+                RawClient carol = login("carol")) {
+            // Frank's "FX.EURUSD, FX.*" is alice's "FX.*": he joins the stream of alice's connection from startup.
+            subscribeOk(frank, SubscriptionMode.REALTIME);
+            assertEquals(1, streams());
+            assertTrue(symbols(frank.read().batch()).stream().allMatch(symbol -> symbol.startsWith("FX.")));
+            // Carol's "*" is another stream, of every symbol.
+            subscribeOk(carol, SubscriptionMode.REALTIME);
+            assertEquals(2, streams());
+        }
+    }
+
+    @Test
+    @Order(6)
     void aReloadThatTakesASubscribedSymbolAwayClosesThoseConnectionsWithinOneSecondAndNoOthers() throws Exception {
         try (RawClient carol = login("carol");
                 RawClient alice = login("alice");
