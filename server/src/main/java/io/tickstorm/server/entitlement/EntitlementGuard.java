@@ -89,13 +89,14 @@ public final class EntitlementGuard {
         }
         Entitlements loaded = next.get();
         current = loaded;
+        int subscribed = subscriptions.size();
         int[] revoked = {0};
         subscriptions.forEachRevoked(loaded, (channel, symbol) -> {
             revoked[0]++;
             channel.eventLoop().execute(() -> revoke(channel, symbol));
         });
         LOG.info("Entitlements reloaded: {} users; {} of {} subscriptions lose a symbol and are closed",
-                loaded.users(), revoked[0], subscriptions.size());
+                loaded.users(), revoked[0], subscribed);
         return true;
     }
 
