@@ -30,6 +30,7 @@ import io.tickstorm.server.auth.CredentialsReloadTask;
 import io.tickstorm.server.config.AllocatorType;
 import io.tickstorm.server.config.TransportType.Transport;
 import io.tickstorm.server.config.ServerConfig;
+import io.tickstorm.server.entitlement.EntitlementGuard;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.FanOutContext;
 import io.tickstorm.server.feed.BarHistory;
@@ -109,6 +110,7 @@ public final class TickServer implements AutoCloseable {
     private TotalOutboundBudget totalOutbound;
     private AdmissionControl admission;
     private FanOut fanOut;
+    private EntitlementGuard entitlements;
     private volatile TickFeed feed;
     /** Volatile: bound before the feed rebuilds its history, so that probes are answered meanwhile. */
     private volatile MetricsHttpServer http;
@@ -205,6 +207,10 @@ public final class TickServer implements AutoCloseable {
         FanOutContext context = new FanOutContext(AllocatorType.ADAPTIVE.allocator(), responder, clock,
                 config.maxPayloadBytes(), config.batchWindow().toNanos());
         fanOut = new FanOut(context, workerGroup, metrics, market);
+        entitlements = new EntitlementGuard(config.entitlements(), universe, responder, metrics);
+        long entitlementsReloadNanos = config.entitlements().reloadInterval().toNanos();
+        maintenance.scheduleWithFixedDelay(this::pollEntitlements, entitlementsReloadNanos, entitlementsReloadNanos,
+                TimeUnit.NANOSECONDS);
         feed = new TickFeed(source, market, fanOut, clock);
         registerGauges();
         // The health port is already up: a source rebuilding from a log it cannot reach yet says so on /health/ready.
@@ -226,7 +232,7 @@ public final class TickServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.write().lowWaterMarkBytes(), config.write().highWaterMarkBytes()))
                 .childHandler(new ServerChannelInitializer(config, metrics, admission, tls, authenticator, fanOut,
-                        channels, responder, preAuthBudget));
+                        entitlements, channels, responder, preAuthBudget));
         serverChannel = bootstrap.bind(config.listen().toSocketAddress()).sync().channel();
         feed.start();
         health.markStarted();
@@ -293,6 +299,26 @@ public final class TickServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private void pollEntitlements() {
+        try {
+            reloadEntitlements();
+        } catch (RuntimeException e) {
+            LOG.warn("Entitlements reload failed, keeping the previous entitlements: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Re-reads the entitlements file now (it is also polled every {@code tick-storm.entitlements.reload-interval});
+     * if it changed, every subscription it takes a symbol from is sent INVALID_SUBSCRIPTION and closed.
+     *
+     * @return true if the entitlements changed
+     * @throws io.tickstorm.server.entitlement.EntitlementsFileException if the file is unreadable or malformed (the
+     *     previous entitlements stay in force)
+     */
+    public boolean reloadEntitlements() {
+        return entitlements.reload();
     }
 
     private void registerGauges() {

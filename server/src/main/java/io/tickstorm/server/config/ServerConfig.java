@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.admission.AdmissionConfig;
 import io.tickstorm.server.auth.AuthConfig;
+import io.tickstorm.server.entitlement.EntitlementsConfig;
 import io.tickstorm.server.feed.FeedConfig;
 import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.tls.TlsConfig;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param preAuth what an unauthenticated connection may make the server hold
  * @param allocator the buffer allocator of the channels and the fan-out
  * @param transport the event loops' socket transport
+ * @param entitlements which symbols each user may subscribe to
  */
 public record ServerConfig(
         HostPort listen,
@@ -42,7 +44,8 @@ public record ServerConfig(
         LimitsConfig limits,
         PreAuthConfig preAuth,
         AllocatorType allocator,
-        TransportType transport) {
+        TransportType transport,
+        EntitlementsConfig entitlements) {
 
     public static final String LISTEN_KEY = "tick-storm.listen-addr";
     public static final String METRICS_KEY = MetricsHttpConfig.ADDRESS_KEY;
@@ -89,6 +92,7 @@ public record ServerConfig(
         Objects.requireNonNull(preAuth, "preAuth");
         Objects.requireNonNull(allocator, AllocatorType.KEY);
         Objects.requireNonNull(transport, TransportType.KEY);
+        Objects.requireNonNull(entitlements, "entitlements");
         if (preAuth.maxPayloadBytes() > maxPayloadBytes) {
             throw new IllegalArgumentException(PreAuthConfig.MAX_PAYLOAD_KEY + " (" + preAuth.maxPayloadBytes()
                     + ") must not exceed " + MAX_PAYLOAD_KEY + " (" + maxPayloadBytes + ")");
@@ -118,14 +122,15 @@ public record ServerConfig(
                 LimitsConfig.from(root),
                 PreAuthConfig.from(root),
                 AllocatorType.parse(Settings.string(root, AllocatorType.KEY)),
-                TransportType.parse(Settings.string(root, TransportType.KEY)));
+                TransportType.parse(Settings.string(root, TransportType.KEY)),
+                EntitlementsConfig.from(root));
     }
 
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
                 heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator,
-                transport);
+                transport, entitlements);
     }
 
     /** The effective settings worth logging at startup (never secrets). */
@@ -152,6 +157,8 @@ public record ServerConfig(
         summary.put("write_deadline_ms", write.deadline().toMillis());
         summary.put("inbound_frame_rate", inbound.frameRatePerSecond());
         summary.put("inbound_frame_burst", inbound.frameBurst());
+        summary.put("entitlements_file", entitlements.file().map(Object::toString).orElse(""));
+        summary.put("entitlements_default", entitlements.fallback().name().toLowerCase(java.util.Locale.ROOT));
         return summary;
     }
 }

@@ -5,7 +5,8 @@ import io.tickstorm.server.feed.SymbolUniverse;
 
 /**
  * Writes a {@link BarSet}'s bars for one stream into a {@link BatchBuilder}: the stream's symbols in name order
- * (PROTOCOL.md §6), all of the set's when the stream carries every symbol, leaving out symbols the set holds no
+ * (PROTOCOL.md §6), all of the set's (that its entitlement patterns match) when the stream carries every symbol,
+ * leaving out symbols the set holds no
  * bar of (never had a tick). Every bar carries the boundary as its timestamp. Shared by live bars, snapshots and
  * replay, so all three encode the same bytes. Stateless.
  */
@@ -23,7 +24,7 @@ final class BarSetEncoder {
         long createdNanos = timestampMs * NANOS_PER_MS;
         int added = 0;
         for (int symbol : stream.all() ? bars.byName() : stream.symbols()) {
-            if (!bars.has(symbol)) {
+            if (!bars.has(symbol) || !stream.carries(universe, symbol)) {
                 continue;
             }
             added++;

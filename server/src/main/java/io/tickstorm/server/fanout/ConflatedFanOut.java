@@ -99,7 +99,7 @@ final class ConflatedFanOut {
             throw new IllegalStateException("channel " + channel + " is not served by the fan-out's event loops");
         }
         ConflatedStream stream = acquire(new Key(new StreamKey(SubscriptionMode.REALTIME, spec.symbols(),
-                spec.allSymbols()), spec.conflateMs()));
+                spec.allSymbols(), spec.entitlement()), spec.conflateMs()));
         Subscriber subscriber = new Subscriber(channel, ConnectionState.of(channel), stream, stream.groups[index]);
         stream.joins.add(subscriber);
         // The feed may be asleep until its next deadline: the snapshot should not wait for it.
@@ -144,6 +144,7 @@ final class ConflatedFanOut {
             if (stream.dead) {
                 continue;
             }
+            stream.learnSymbols(universe);
             boolean[] wanted = stream.wanted;
             ConflationAccumulator accumulator = stream.accumulator;
             for (int i = 0, n = block.count(); i < n; i++) {

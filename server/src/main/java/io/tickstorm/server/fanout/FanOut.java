@@ -175,7 +175,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         if (spec.conflated()) {
             return conflated.join(channel, spec);
         }
-        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols()));
+        Stream stream = acquire(new StreamKey(spec.mode(), spec.symbols(), spec.allSymbols(), spec.entitlement()));
         Integer index = loopIndex.get(channel.eventLoop());
         if (index == null) {
             throw new IllegalStateException("channel " + channel + " is not served by the fan-out's event loops");
@@ -322,6 +322,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (retireIfDead(stream, s)) {
                 continue;
             }
+            stream.learnSymbols(universe);
             append(stream, block);
             if (batching.dueInNanos(stream, nowNanos) == 0) {
                 seal(stream);

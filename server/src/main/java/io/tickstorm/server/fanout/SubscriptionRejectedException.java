@@ -4,7 +4,7 @@ package io.tickstorm.server.fanout;
  * A SUBSCRIBE that cannot be served (PROTOCOL.md §5.2): answered with INVALID_SUBSCRIPTION whose details name the
  * offending field; the connection stays open. An expected condition, so no stack trace.
  */
-public final class SubscriptionRejectedException extends Exception {
+public class SubscriptionRejectedException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

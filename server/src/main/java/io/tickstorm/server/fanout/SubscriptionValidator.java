@@ -2,6 +2,7 @@ package io.tickstorm.server.fanout;
 
 import io.tickstorm.protocol.proto.SubscribeRequest;
 import io.tickstorm.protocol.proto.SubscriptionMode;
+import io.tickstorm.server.entitlement.SymbolPatterns;
 import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.SymbolUniverse;
@@ -13,6 +14,10 @@ import java.util.regex.Pattern;
  * Checks a SUBSCRIBE against PROTOCOL.md §5.2 and §5.3: a known mode; at most {@value #MAX_SYMBOLS} distinct
  * symbols, each matching {@code ^[A-Z0-9._-]{1,16}$} and carried by this server (duplicates count once; none means
  * all); a replay start only for SECOND/MINUTE and only inside the retained history. Stateless; any thread.
+ *
+ * <p>Entitlements (§5.11): each requested symbol must match the user's patterns, checked before whether the server
+ * carries it, so a user learns nothing about symbols outside its entitlements; an empty list means every entitled
+ * symbol and is refused for a user entitled to none. One pattern check per requested symbol, at SUBSCRIBE only.
  */
 public final class SubscriptionValidator {
 
@@ -29,14 +34,25 @@ public final class SubscriptionValidator {
         this.history = history;
     }
 
+    /** Validates a request from a user entitled to every symbol. */
     public SubscriptionSpec validate(SubscribeRequest request) throws SubscriptionRejectedException {
+        return validate(request, SymbolPatterns.EVERYTHING);
+    }
+
+    /**
+     * Validates a request from a user entitled to {@code entitled}.
+     *
+     * @throws SubscriptionDeniedException for a symbol outside {@code entitled}, or every symbol when it is empty
+     */
+    public SubscriptionSpec validate(SubscribeRequest request, SymbolPatterns entitled)
+            throws SubscriptionRejectedException {
         SubscriptionMode mode = request.getMode();
         if (mode != SubscriptionMode.SECOND && mode != SubscriptionMode.MINUTE && mode != SubscriptionMode.REALTIME) {
             throw new SubscriptionRejectedException("mode",
                     "mode must be SECOND (1), MINUTE (2) or REALTIME (3), got " + request.getModeValue());
         }
         int conflateMs = ConflateMetadata.conflateMs(request); // conflate_ms: PROTOCOL.md §5.6
-        int[] symbols = symbols(request);
+        int[] symbols = symbols(request, entitled);
         long start = request.getStartTimeMs();
         if (start != 0) {
             if (mode == SubscriptionMode.REALTIME) {
@@ -49,11 +65,14 @@ public final class SubscriptionValidator {
                         + ", current interval ends " + history.nextBoundaryMs(barMode) + ")");
             }
         }
-        return new SubscriptionSpec(mode, symbols, symbols == ALL, start, conflateMs);
+        return new SubscriptionSpec(mode, symbols, symbols == ALL, start, conflateMs, entitled);
     }
 
-    private int[] symbols(SubscribeRequest request) throws SubscriptionRejectedException {
+    private int[] symbols(SubscribeRequest request, SymbolPatterns entitled) throws SubscriptionRejectedException {
         if (request.getSymbolsCount() == 0) {
+            if (entitled.isEmpty()) {
+                throw new SubscriptionDeniedException("", "not entitled to any symbol");
+            }
             return ALL;
         }
         BitSet chosen = new BitSet(universe.capacity());
@@ -61,6 +80,9 @@ public final class SubscriptionValidator {
             if (!SYMBOL.matcher(symbol).matches()) {
                 throw new SubscriptionRejectedException("symbols", "symbol \"" + printable(symbol)
                         + "\" does not match ^[A-Z0-9._-]{1,16}$");
+            }
+            if (!entitled.matches(symbol)) {
+                throw new SubscriptionDeniedException(symbol, "not entitled to symbol " + symbol);
             }
             int index = universe.indexOf(symbol);
             if (index < 0) {

@@ -67,6 +67,9 @@ public final class ServerMetrics {
     public static final String PRE_AUTH_BUDGET_REFUSALS = "tick_storm_pre_auth_budget_refusals_total";
     /** The {@code mode} label value of conflated REALTIME subscriptions (PROTOCOL.md §5.6) and their batches. */
     public static final String MODE_REALTIME_CONFLATED = "realtime_conflated";
+    public static final String SUBSCRIPTIONS_DENIED = "tick_storm_subscriptions_denied_total";
+    /** The {@code reason} labels of {@link #SUBSCRIPTIONS_DENIED}, exported at 0 from startup. */
+    public static final List<String> SUBSCRIPTION_DENIAL_REASONS = List.of("not_entitled", "no_entitlement", "revoked");
 
     private final CollectorRegistry registry;
 
@@ -81,6 +84,7 @@ public final class ServerMetrics {
     private final Counter slowConsumerDisconnects;
     private final Counter inboundRateLimited;
     private final Counter preAuthBudgetRefusals;
+    private final Counter subscriptionsDenied;
     private final Counter tlsHandshakes;
     private final Histogram tlsHandshakeDuration;
     private final Counter batchesSent;
@@ -144,6 +148,13 @@ public final class ServerMetrics {
         preAuthBudgetRefusals = Counter.build(PRE_AUTH_BUDGET_REFUSALS,
                 "Unauthenticated connections closed because a read would have exceeded the pre-auth buffer budget.")
                 .register(registry);
+        subscriptionsDenied = Counter.build(SUBSCRIPTIONS_DENIED, "Subscriptions refused or closed for want of "
+                + "entitlement, by reason (not_entitled: SUBSCRIBE named a symbol outside the user's entitlements; "
+                + "no_entitlement: every-symbol SUBSCRIBE from a user entitled to none; revoked: a reload took a "
+                + "subscribed symbol away).").labelNames("reason").register(registry);
+        for (String reason : SUBSCRIPTION_DENIAL_REASONS) {
+            subscriptionsDenied.labels(reason);
+        }
         batchesSent = Counter.build(BATCHES_SENT, "DATA_BATCH frames written to subscribers, by mode.")
                 .labelNames("mode").register(registry);
         ticksSent = Counter.build(TICKS_SENT, "Ticks written to subscribers (one per tick per subscriber), by mode.")
@@ -182,6 +193,11 @@ public final class ServerMetrics {
     /** {@code reason} is one of a small fixed set (unknown_user, bad_password, empty, malformed, busy). */
     public void authFailed(String reason) {
         authFailures.labels(reason).inc();
+    }
+
+    /** {@code reason} is one of {@link #SUBSCRIPTION_DENIAL_REASONS}. */
+    public void subscriptionDenied(String reason) {
+        subscriptionsDenied.labels(reason).inc();
     }
 
     public void authRateLimited() {

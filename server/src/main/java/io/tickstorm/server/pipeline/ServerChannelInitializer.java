@@ -12,6 +12,7 @@ import io.tickstorm.server.admission.AdmissionControl;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.config.ServerConfig;
 import io.tickstorm.server.connection.ErrorResponder;
+import io.tickstorm.server.entitlement.EntitlementGuard;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.tls.ReloadingSslContext;
@@ -62,6 +63,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     private final ReloadingSslContext tls;
     private final Authenticator authenticator;
     private final FanOut fanOut;
+    private final EntitlementGuard entitlements;
     private final ChannelGroup channels;
     private final ErrorResponder responder;
     private final PreAuthBudget preAuthBudget;
@@ -78,14 +80,15 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
      * @param tls null when TLS is disabled
      */
     public ServerChannelInitializer(ServerConfig config, ServerMetrics metrics, AdmissionControl admission,
-            ReloadingSslContext tls, Authenticator authenticator, FanOut fanOut, ChannelGroup channels,
-            ErrorResponder responder, PreAuthBudget preAuthBudget) {
+            ReloadingSslContext tls, Authenticator authenticator, FanOut fanOut, EntitlementGuard entitlements,
+            ChannelGroup channels, ErrorResponder responder, PreAuthBudget preAuthBudget) {
         this.config = config;
         this.metrics = metrics;
         this.admission = admission;
         this.tls = tls;
         this.authenticator = authenticator;
         this.fanOut = fanOut;
+        this.entitlements = entitlements;
         this.channels = channels;
         this.responder = responder;
         this.preAuthBudget = preAuthBudget;
@@ -131,7 +134,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         pipeline.addLast(MESSAGES, messages);
         pipeline.addLast(AUTH, new AuthHandler(authenticator, java.time.Duration.ofNanos(config.auth().timeoutNanos()), responder, metrics,
                 ackMetadata, SESSION, () -> new SessionHandler(config.heartbeat().timeout(), responder, metrics,
-                        fanOut)));
+                        fanOut, entitlements)));
         pipeline.addLast(ERROR_TAIL, errorTail);
     }
 }

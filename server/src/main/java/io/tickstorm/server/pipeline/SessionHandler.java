@@ -14,8 +14,13 @@ import io.tickstorm.protocol.proto.MessageType;
 import io.tickstorm.protocol.proto.SubscribeRequest;
 import io.tickstorm.server.connection.ConnectionState;
 import io.tickstorm.server.connection.ErrorResponder;
+import io.tickstorm.server.entitlement.DenialReason;
+import io.tickstorm.server.entitlement.EntitlementGuard;
+import io.tickstorm.server.entitlement.Entitlements;
+import io.tickstorm.server.entitlement.SymbolPatterns;
 import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.fanout.Subscriber;
+import io.tickstorm.server.fanout.SubscriptionDeniedException;
 import io.tickstorm.server.fanout.SubscriptionRejectedException;
 import io.tickstorm.server.fanout.SubscriptionSpec;
 import io.tickstorm.server.metrics.ServerMetrics;
@@ -26,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * An authenticated connection (PROTOCOL.md §5.2 and §5.4): one SUBSCRIBE (a second one, valid or not, is
  * ALREADY_SUBSCRIBED; an invalid one is INVALID_SUBSCRIPTION; both leave the connection open), any number of
  * HEARTBEATs answered with PONG, and the heartbeat deadline. A second AUTH is ALREADY_AUTHENTICATED. Unparseable
- * payloads are fatal INVALID_MESSAGE, thrown to the error tail. Per channel.
+ * payloads are fatal INVALID_MESSAGE, thrown to the error tail. The SUBSCRIBE is checked against the user's
+ * entitlements (§5.11): a denial is INVALID_SUBSCRIPTION naming the symbol, counted and logged by the
+ * {@link EntitlementGuard}, which also learns of the subscription so that a reload can end it. Per channel.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -34,17 +41,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final ErrorResponder responder;
     private final ServerMetrics metrics;
     private final FanOut fanOut;
+    /** Null: everyone is entitled to everything (handler tests). */
+    private final EntitlementGuard entitlements;
 
     private ScheduledFuture<?> heartbeatDeadline;
     private long lastHeartbeatNanos;
     private boolean subscribed;
     private Subscriber subscriber;
 
+    /** A session without entitlements: every user may subscribe to every symbol. */
     public SessionHandler(Duration heartbeatTimeout, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut) {
+        this(heartbeatTimeout, responder, metrics, fanOut, null);
+    }
+
+    public SessionHandler(Duration heartbeatTimeout, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut,
+            EntitlementGuard entitlements) {
         this.heartbeatTimeoutNanos = heartbeatTimeout.toNanos();
         this.responder = responder;
         this.metrics = metrics;
         this.fanOut = fanOut;
+        this.entitlements = entitlements;
     }
 
     @Override
@@ -111,9 +127,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SubscribeRequest request = Payloads.parse(frame, SubscribeRequest.class);
+        // One snapshot per SUBSCRIBE: the check and the registration below see the same entitlements.
+        Entitlements snapshot = entitlements != null ? entitlements.current() : null;
+        SymbolPatterns entitled = snapshot != null ? snapshot.of(ConnectionState.of(ctx.channel()).username())
+                : SymbolPatterns.EVERYTHING;
         SubscriptionSpec spec;
         try {
-            spec = fanOut.validator().validate(request);
+            spec = fanOut.validator().validate(request, entitled);
+        } catch (SubscriptionDeniedException denied) {
+            if (entitlements != null) {
+                entitlements.denied(ctx.channel(), denied.symbol().isEmpty() ? DenialReason.NO_ENTITLEMENT
+                        : DenialReason.NOT_ENTITLED, denied.symbol(), request.getSymbolsList());
+            }
+            responder.nonFatal(ctx.channel(), ErrorCode.INVALID_SUBSCRIPTION, denied.getMessage(), denied.details());
+            return;
         } catch (SubscriptionRejectedException rejected) {
             responder.nonFatal(ctx.channel(), ErrorCode.INVALID_SUBSCRIPTION, rejected.getMessage(), rejected.field());
             return;
@@ -125,6 +152,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 .setTimestampMs(System.currentTimeMillis()).build();
         ctx.writeAndFlush(OutboundMessage.of(ack), ctx.voidPromise());
         subscriber = fanOut.join(ctx.channel(), spec);
+        if (entitlements != null) {
+            entitlements.subscribed(ctx.channel(), entitled, snapshot, spec.symbols(), spec.allSymbols());
+        }
     }
 
     private void cancelHeartbeatDeadline() {
@@ -134,22 +164,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void end() {
+    private void end(ChannelHandlerContext ctx) {
         cancelHeartbeatDeadline();
         if (subscriber != null) {
             fanOut.leave(subscriber);
             subscriber = null;
+            if (entitlements != null) {
+                entitlements.unsubscribed(ctx.channel());
+            }
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        end();
+        end(ctx);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        end();
+        end(ctx);
     }
 }
