@@ -87,8 +87,21 @@ final class EmbeddedDefaults implements AutoCloseable {
 
     /** The client jar as the user can run it from the current directory, or its bare name if not found. */
     static String clientJar() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path candidate : clientJarCandidates()) {
+        return clientJar(serverJarDirectory(), Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The client jar beside the server jar (the image copies both to one directory) or where the build leaves it
+     * ({@code protocol/target}, next to {@code server/target}): relative to {@code cwd} when below it, so a build
+     * tree gives {@code protocol/target/tick-storm-client.jar}, else absolute, so the image gives
+     * {@code /opt/tick-storm/tick-storm-client.jar} whatever the working directory.
+     */
+    static String clientJar(Optional<Path> serverJarDirectory, Path cwd) {
+        List<Path> candidates = serverJarDirectory
+                .map(dir -> List.of(dir.resolve(CLIENT_JAR), dir.resolve("../../protocol/target").resolve(CLIENT_JAR),
+                        cwd.resolve("protocol/target").resolve(CLIENT_JAR)))
+                .orElse(List.of(cwd.resolve("protocol/target").resolve(CLIENT_JAR)));
+        for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
                 Path absolute = candidate.toAbsolutePath().normalize();
                 return absolute.startsWith(cwd) && !absolute.getParent().equals(cwd)
@@ -96,17 +109,6 @@ final class EmbeddedDefaults implements AutoCloseable {
             }
         }
         return CLIENT_JAR;
-    }
-
-    private static List<Path> clientJarCandidates() {
-        Optional<Path> serverJarDirectory = serverJarDirectory();
-        if (serverJarDirectory.isEmpty()) {
-            return List.of(Path.of("protocol", "target", CLIENT_JAR));
-        }
-        Path dir = serverJarDirectory.get();
-        // The image copies both jars to one directory; the build leaves them in server/target and protocol/target.
-        return List.of(dir.resolve(CLIENT_JAR), dir.resolve("../../protocol/target").resolve(CLIENT_JAR),
-                Path.of("protocol", "target", CLIENT_JAR));
     }
 
     private static Optional<Path> serverJarDirectory() {

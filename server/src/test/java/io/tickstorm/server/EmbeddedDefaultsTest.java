@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +56,23 @@ class EmbeddedDefaultsTest {
     }
 
     @Test
-    void theClientCommandNamesAJarThatExistsWhenItCan() {
-        String jar = EmbeddedDefaults.clientJar();
-        assertTrue(jar.endsWith(EmbeddedDefaults.CLIENT_JAR), jar);
+    void theClientCommandNamesTheJarBesideTheServerJarAsInTheImage(@TempDir Path tmp) throws IOException {
+        Path image = Files.createDirectories(tmp.resolve("opt/tick-storm"));
+        Files.writeString(image.resolve("tick-storm-server.jar"), "");
+        Files.writeString(image.resolve(EmbeddedDefaults.CLIENT_JAR), "");
+        // The image's working directory is the jars' directory; the command works from anywhere in the container.
+        assertEquals(image.resolve(EmbeddedDefaults.CLIENT_JAR).toString(),
+                EmbeddedDefaults.clientJar(Optional.of(image), image));
+    }
+
+    @Test
+    void theClientCommandNamesTheBuildTreesJarRelativeToTheCheckout(@TempDir Path tmp) throws IOException {
+        Path server = Files.createDirectories(tmp.resolve("server/target"));
+        Path protocol = Files.createDirectories(tmp.resolve("protocol/target"));
+        Files.writeString(protocol.resolve(EmbeddedDefaults.CLIENT_JAR), "");
+        assertEquals("protocol/target/" + EmbeddedDefaults.CLIENT_JAR,
+                EmbeddedDefaults.clientJar(Optional.of(server), tmp));
+        assertEquals(EmbeddedDefaults.CLIENT_JAR, EmbeddedDefaults.clientJar(Optional.empty(), server),
+                "not found: the bare name");
     }
 }

@@ -21,7 +21,6 @@ public final class EnvironmentConfig {
      * @throws com.typesafe.config.ConfigException if a file cannot be parsed
      */
     public static Config load(Map<String, String> env) {
-        ConfigFactory.invalidateCaches();
         Config unresolved = ConfigFactory.defaultOverrides()
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
                 .withFallback(ConfigFactory.parseResources("reference.conf"));
