@@ -299,7 +299,8 @@ public final class TickServer implements AutoCloseable {
      */
     private void requireUsers(Path credentialsFile) {
         Authenticator users = authenticator;
-        String reason = "no users in the credentials file " + credentialsFile + " (CREDENTIALS_FILE): nobody can log in";
+        String reason = "no users in the credentials file " + credentialsFile
+                + " (CREDENTIALS_FILE): nobody can log in";
         health.notReadyWhile(() -> users.users() == 0 ? reason : null);
         if (users.users() == 0) {
             LOG.warn("Not ready: {}; readiness turns true once a reload of the file brings users", reason);

@@ -70,7 +70,8 @@ class StartupConfigurationTest {
 
     @Test
     void refusesABareNumberForADurationVariableWithoutMsInItsName() {
-        assertReported(problems(Map.of("AUTH_BLOCK_DURATION", "300")), "AUTH_BLOCK_DURATION=300: give a unit, e.g. 300s");
+        assertReported(problems(Map.of("AUTH_BLOCK_DURATION", "300")),
+                "AUTH_BLOCK_DURATION=300: give a unit, e.g. 300s");
         assertReported(problems(Map.of("HISTORY_SECOND_RETENTION", "600")),
                 "HISTORY_SECOND_RETENTION=600: give a unit, e.g. 600s");
     }
