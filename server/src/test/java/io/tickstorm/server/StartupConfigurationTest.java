@@ -101,6 +101,11 @@ class StartupConfigurationTest {
                 "FEED_FILE=" + dir.resolve("ticks.ndjson") + ": no such file");
         assertReported(problems(Map.of("FEED_SOURCE", "file", "FEED_FILE", dir.toString())),
                 "FEED_FILE=" + dir + ": is a directory, not a file");
+        // Files the server will not read stop nothing: TLS off, another source.
+        assertEquals(List.of(), problems(Map.of("FEED_FILE", dir.resolve("ticks.ndjson").toString(),
+                "TLS_CERT_FILE", dir.resolve("tls.crt").toString(), "TLS_KEY_FILE", dir.resolve("tls.key").toString(),
+                "KAFKA_PROPERTIES_FILE",
+                dir.resolve("kafka.properties").toString())));
     }
 
     @Test

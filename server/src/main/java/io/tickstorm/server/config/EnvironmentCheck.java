@@ -25,7 +25,7 @@ public final class EnvironmentCheck {
     public static final String LOG_LEVEL_KEY = "tick-storm.log-level";
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-    /** Settings naming a file the server reads at startup; empty means none. */
+    /** Settings naming a file the server reads at startup (empty means none), by the block that reads it. */
     private static final List<String> FILE_KEYS = List.of(
             "tick-storm.auth.credentials-file",
             "tick-storm.tls.cert-file",
@@ -33,6 +33,11 @@ public final class EnvironmentCheck {
             "tick-storm.tls.client-ca-file",
             "tick-storm.feed.file.path",
             "tick-storm.feed.kafka.properties-file");
+    private static final String TLS_PREFIX = "tick-storm.tls.";
+    private static final String TLS_ENABLED_KEY = "tick-storm.tls.enabled";
+    private static final String FEED_SOURCE_KEY = "tick-storm.feed.source";
+    private static final String FILE_SOURCE_PREFIX = "tick-storm.feed.file.";
+    private static final String KAFKA_SOURCE_PREFIX = "tick-storm.feed.kafka.";
     /** {@code FEED_FILE=-} reads standard input. */
     private static final String STDIN = "-";
 
@@ -65,9 +70,34 @@ public final class EnvironmentCheck {
         }
         catalog.setting(LOG_LEVEL_KEY).flatMap(setting -> checkLogLevel(root, setting)).ifPresent(problems::add);
         for (String key : FILE_KEYS) {
-            catalog.setting(key).flatMap(setting -> checkFile(root, setting)).ifPresent(problems::add);
+            if (read(root, key)) {
+                catalog.setting(key).flatMap(setting -> checkFile(root, setting)).ifPresent(problems::add);
+            }
         }
         return problems;
+    }
+
+    /**
+     * Whether the server will read the file {@code key} names: TLS files only with TLS on, a source's file only
+     * with that source (a leftover FEED_FILE under the synthetic market stops nothing). When the deciding setting
+     * is itself invalid, the file is checked anyway.
+     */
+    private static boolean read(Config root, String key) {
+        try {
+            if (key.startsWith(TLS_PREFIX)) {
+                return root.getBoolean(TLS_ENABLED_KEY);
+            }
+            String source = root.getString(FEED_SOURCE_KEY).strip().toLowerCase(Locale.ROOT);
+            if (key.startsWith(FILE_SOURCE_PREFIX)) {
+                return source.equals("file");
+            }
+            if (key.startsWith(KAFKA_SOURCE_PREFIX)) {
+                return source.equals("kafka");
+            }
+            return true;
+        } catch (ConfigException e) {
+            return true;
+        }
     }
 
     private Optional<String> checkDuration(Config root, SettingCatalog.Setting setting, String variable) {
