@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -132,6 +133,26 @@ public record Limits(
         }
         return new Limits(cgroup, processOpenFiles, jvm, config, memory, openFiles, cpus, eventLoops, direct,
                 capFiles, capMemory, cap, bound);
+    }
+
+    /**
+     * A warning for a maximum heap larger than the memory limit planned for (a fixed {@code -Xmx} above the
+     * container's limit, or {@code ULIMIT_MAX_MEMORY_SIZE} below the heap): the process would be killed for memory
+     * before its heap fills, and the direct-memory budget falls to its floor. Empty when the heap fits or there is
+     * no limit.
+     */
+    public Optional<String> heapAboveMemoryLimit() {
+        if (memoryLimitBytes.isEmpty() || jvm.maxHeapBytes() <= memoryLimitBytes.getAsLong()) {
+            return Optional.empty();
+        }
+        return Optional.of("The maximum heap (-Xmx / MaxHeapSize) of " + mebibytes(jvm.maxHeapBytes())
+                + " MiB is larger than the planned memory limit of " + mebibytes(memoryLimitBytes.getAsLong())
+                + " MiB (the cgroup limit or ULIMIT_MAX_MEMORY_SIZE): the process would be killed before its heap"
+                + " fills; lower -Xmx or use -XX:MaxRAMPercentage");
+    }
+
+    private static long mebibytes(long bytes) {
+        return bytes >> 20;
     }
 
     /** The value to give {@code io.netty.maxDirectMemory} (bytes) before any Netty class loads. */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * The {@code tick-storm.limits} block of the configuration; every key, its default and its environment variable are
@@ -39,6 +40,11 @@ public record LimitsConfig(
     /** The configuration path this record is read from. */
     public static final String PATH = "tick-storm.limits";
 
+    private static final String WHOLE_NUMBER = "expected a whole number";
+    private static final String NUMBER = "expected a number";
+    private static final String SIZE = "expected a size (e.g. 65536, 64KiB, 4MiB)";
+    private static final String DURATION = "expected a duration (e.g. 500ms, 10s, 1m)";
+
     public LimitsConfig {
         requireNonNegative(maxConnections, "max-connections");
         requireNonNegative(maxOpenFiles, "max-open-files");
@@ -71,22 +77,32 @@ public record LimitsConfig(
      * @throws IllegalArgumentException naming the key when a value is missing, mistyped or out of range
      */
     public static LimitsConfig from(Config root) {
+        Config c;
         try {
-            Config c = root.getConfig(PATH);
-            return new LimitsConfig(
-                    c.getInt("max-connections"),
-                    c.getLong("max-open-files"),
-                    c.getBytes("max-memory-bytes"),
-                    c.getBytes("connection-cost"),
-                    c.getInt("fd-reserve"),
-                    c.getBytes("native-headroom"),
-                    c.getDouble("breach-high-water"),
-                    c.getDouble("breach-low-water"),
-                    c.getDuration("sample-interval"),
-                    Path.of(c.getString("cgroup-root")),
-                    c.getDuration("memory-breach-idle-timeout"));
+            c = root.getConfig(PATH);
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException(PATH + ": " + e.getMessage(), e);
+        }
+        return new LimitsConfig(
+                read(c, "max-connections", WHOLE_NUMBER, Config::getInt),
+                read(c, "max-open-files", WHOLE_NUMBER, Config::getLong),
+                read(c, "max-memory-bytes", SIZE, Config::getBytes),
+                read(c, "connection-cost", SIZE, Config::getBytes),
+                read(c, "fd-reserve", WHOLE_NUMBER, Config::getInt),
+                read(c, "native-headroom", SIZE, Config::getBytes),
+                read(c, "breach-high-water", NUMBER, Config::getDouble),
+                read(c, "breach-low-water", NUMBER, Config::getDouble),
+                read(c, "sample-interval", DURATION, Config::getDuration),
+                Path.of(read(c, "cgroup-root", "expected a path", Config::getString)),
+                read(c, "memory-breach-idle-timeout", DURATION, Config::getDuration));
+    }
+
+    /** One typed read; a wrong type is reported by key and what was expected, not by Typesafe's type names. */
+    private static <T> T read(Config c, String key, String expected, BiFunction<Config, String, T> getter) {
+        try {
+            return getter.apply(c, key);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new IllegalArgumentException(PATH + "." + key + ": " + expected, e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tickstorm.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,25 @@ class LimitsTest {
         Limits limits = Limits.derive(cgroup(1024 * MIB, 2), OptionalLong.of(20000), JVM, config(0, 0, 0), 0);
         assertEquals(640 * MIB, limits.directMemoryBytes());
         assertEquals(Long.toString(640 * MIB), limits.nettyMaxDirectMemory());
+    }
+
+    @Test
+    void warnsOfAHeapLargerThanThePlannedMemoryLimitNamingBoth() {
+        JvmResources jvm = new JvmResources(2048 * MIB, 0, 4);
+        Limits limits = Limits.derive(cgroup(1024 * MIB, 2), OptionalLong.empty(), jvm, config(0, 0, 0), 0);
+        String warning = limits.heapAboveMemoryLimit().orElseThrow();
+        assertTrue(warning.contains("2048 MiB") && warning.contains("1024 MiB"), warning);
+        // The override lowers the planned limit below the heap too.
+        assertTrue(Limits.derive(cgroup(4096 * MIB, 2), OptionalLong.empty(), jvm, config(0, 0, 1024 * MIB), 0)
+                .heapAboveMemoryLimit().isPresent());
+    }
+
+    @Test
+    void noHeapWarningWhenTheHeapFitsOrThereIsNoLimit() {
+        assertTrue(Limits.derive(cgroup(1024 * MIB, 2), OptionalLong.empty(), JVM, config(0, 0, 0), 0)
+                .heapAboveMemoryLimit().isEmpty());
+        assertTrue(Limits.derive(CgroupLimits.NONE, OptionalLong.empty(), JVM, config(0, 0, 0), 0)
+                .heapAboveMemoryLimit().isEmpty());
     }
 
     @Test

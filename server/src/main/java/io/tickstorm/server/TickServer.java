@@ -62,6 +62,7 @@ import io.tickstorm.server.tls.GeneratedCertificate;
 import io.tickstorm.server.tls.ReloadingSslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -176,6 +177,7 @@ public final class TickServer implements AutoCloseable {
         preAuthBudget = new PreAuthBudget(config.preAuth().budgetBytes(limits.directMemoryBytes()));
 
         authenticator = new Authenticator(config.auth());
+        config.auth().credentialsFile().ifPresent(this::requireUsers);
         maintenance.scheduleWithFixedDelay(new CredentialsReloadTask(authenticator), 10, 10, TimeUnit.SECONDS);
         tls = config.tls().enabled() ? ReloadingSslContext.open(config.tls(), maintenance) : null;
 
@@ -299,6 +301,20 @@ public final class TickServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * A credentials file without users admits nobody: not ready (with the reason on /health/ready) until a reload
+     * brings users, so that a rollout with an empty Secret stops rather than replacing working replicas.
+     */
+    private void requireUsers(Path credentialsFile) {
+        Authenticator users = authenticator;
+        String reason = "no users in the credentials file " + credentialsFile
+                + " (CREDENTIALS_FILE): nobody can log in";
+        health.notReadyWhile(() -> users.users() == 0 ? reason : null);
+        if (users.users() == 0) {
+            LOG.warn("Not ready: {}; readiness turns true once a reload of the file brings users", reason);
+        }
     }
 
     private void pollEntitlements() {

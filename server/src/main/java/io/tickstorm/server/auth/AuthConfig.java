@@ -64,8 +64,9 @@ public record AuthConfig(
         }
         positive(hashQueueSize, "hash-queue-size");
         if (username.isEmpty() != password.isEmpty()) {
-            throw new IllegalArgumentException(PREFIX + (username.isEmpty() ? "username" : "password")
-                    + " must be set together with " + PREFIX + (username.isEmpty() ? "password" : "username"));
+            // The one set leads: configuration errors are reported by the variable the operator set.
+            throw new IllegalArgumentException(PREFIX + (username.isEmpty() ? "password" : "username")
+                    + " must be set together with " + PREFIX + (username.isEmpty() ? "username" : "password"));
         }
     }
 

@@ -99,8 +99,7 @@ public final class Authenticator implements AutoCloseable {
         this.cache = new VerificationCache(config.cacheTtlNanos(), config.cacheMaxEntries(), new SecureRandom());
         this.hashExecutor = new HashExecutor(config.hashThreads(), config.hashQueueSize());
         if (store.size() == 0) {
-            LOG.warn("No credentials configured (tick-storm.auth.credentials-file, tick-storm.auth.username): "
-                    + "every AUTH will fail");
+            LOG.warn("No users (CREDENTIALS_FILE holds none, AUTH_USERNAME/STREAM_USER unset): every AUTH will fail");
         } else {
             LOG.info("Authentication: {} users, decoy hash cost {}, {} hash threads, hash queue {} per lane, {} failed "
                     + "logins per address and {} per account from new addresses per {} s, then blocked {} s",

@@ -9,9 +9,8 @@ import io.tickstorm.server.feed.FeedConfig;
 import io.tickstorm.server.config.MetricsHttpConfig;
 import io.tickstorm.server.tls.TlsConfig;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the server is configured with, parsed once in {@code main} and passed down through constructors.
@@ -54,6 +53,8 @@ public record ServerConfig(
     public static final String SHUTDOWN_GRACE_KEY = "tick-storm.shutdown-grace";
     public static final String BATCH_WINDOW_KEY = "tick-storm.realtime.batch-window";
 
+    private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0");
+
     /** Smallest payload limit that still fits every control message and a one-tick batch. */
     public static final int MIN_PAYLOAD_BYTES = 1024;
 
@@ -66,6 +67,10 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(listen, LISTEN_KEY);
         Objects.requireNonNull(metrics, METRICS_KEY);
+        if (sameListener(listen, metrics.address())) {
+            throw new IllegalArgumentException(METRICS_KEY + " (" + metrics.address() + ") must not be the address of "
+                    + LISTEN_KEY + " (" + listen + "): the metrics port and the tick port need different ports");
+        }
         if (maxPayloadBytes < MIN_PAYLOAD_BYTES) {
             throw new IllegalArgumentException(MAX_PAYLOAD_KEY + " must be at least " + MIN_PAYLOAD_BYTES + ", got "
                     + maxPayloadBytes);
@@ -126,39 +131,21 @@ public record ServerConfig(
                 EntitlementsConfig.from(root));
     }
 
+    /**
+     * Whether two listeners would claim the same socket: the same port (not 0, which picks a free one) on the same
+     * host, or on any host when either is a wildcard address (0.0.0.0 or ::), which takes the port everywhere.
+     */
+    static boolean sameListener(HostPort a, HostPort b) {
+        if (a.port() == 0 || a.port() != b.port()) {
+            return false;
+        }
+        return a.host().equals(b.host()) || WILDCARDS.contains(a.host()) || WILDCARDS.contains(b.host());
+    }
+
     /** The same configuration with other authentication settings (the embedded default's generated user). */
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(listen, metrics, maxPayloadBytes, eventLoopThreads, shutdownGrace, batchWindow,
                 heartbeat, write, inbound, newAuth, tls, feed, admission, limits, preAuth, allocator,
                 transport, entitlements);
-    }
-
-    /** The effective settings worth logging at startup (never secrets). */
-    public Map<String, Object> summary() {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("listen", listen.toString());
-        summary.put("metrics", metrics.address().toString());
-        summary.put("metrics_max_connections", metrics.maxConnections());
-        summary.put("metrics_request_timeout_ms", metrics.requestTimeout().toMillis());
-        summary.put("metrics_idle_timeout_ms", metrics.idleTimeout().toMillis());
-        summary.put("max_payload_bytes", maxPayloadBytes);
-        summary.put("pre_auth_max_payload_bytes", preAuth.maxPayloadBytes());
-        summary.put("pre_auth_buffer_budget_bytes", preAuth.bufferBudgetBytes() > 0 ? preAuth.bufferBudgetBytes()
-                : "derived");
-        summary.put("allocator", allocator.configValue());
-        summary.put("transport", transport.configValue());
-        summary.put("event_loop_threads", eventLoopThreads);
-        summary.put("shutdown_grace_ms", shutdownGrace.toMillis());
-        summary.put("batch_window_ms", batchWindow.toMillis());
-        summary.put("heartbeat_interval_ms", heartbeat.interval().toMillis());
-        summary.put("heartbeat_timeout_ms", heartbeat.timeout().toMillis());
-        summary.put("outbound_budget_bytes", write.outboundBudgetBytes());
-        summary.put("write_high_water_bytes", write.highWaterMarkBytes());
-        summary.put("write_deadline_ms", write.deadline().toMillis());
-        summary.put("inbound_frame_rate", inbound.frameRatePerSecond());
-        summary.put("inbound_frame_burst", inbound.frameBurst());
-        summary.put("entitlements_file", entitlements.file().map(Object::toString).orElse(""));
-        summary.put("entitlements_default", entitlements.fallback().name().toLowerCase(java.util.Locale.ROOT));
-        return summary;
     }
 }

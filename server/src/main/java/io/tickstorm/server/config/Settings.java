@@ -17,7 +17,7 @@ public final class Settings {
         try {
             return root.getString(key).trim();
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected a string");
         }
     }
 
@@ -25,7 +25,7 @@ public final class Settings {
         try {
             return root.getBoolean(key);
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected true or false");
         }
     }
 
@@ -33,7 +33,7 @@ public final class Settings {
         try {
             return root.getInt(key);
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected a whole number");
         }
     }
 
@@ -41,7 +41,7 @@ public final class Settings {
         try {
             return root.getLong(key);
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected a whole number");
         }
     }
 
@@ -49,7 +49,7 @@ public final class Settings {
         try {
             return root.getDuration(key);
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected a duration (e.g. 500ms, 10s, 1m)");
         }
     }
 
@@ -57,7 +57,7 @@ public final class Settings {
         try {
             return root.getBytes(key);
         } catch (ConfigException e) {
-            throw invalid(key, e);
+            throw invalid(key, e, "expected a size (e.g. 65536, 64KiB, 4MiB)");
         }
     }
 
@@ -81,8 +81,9 @@ public final class Settings {
         }
     }
 
-    private static IllegalArgumentException invalid(String key, ConfigException e) {
-        // Typesafe's message already says where the value came from (file and line, or the env variable).
-        return new IllegalArgumentException("invalid value for " + key + ": " + e.getMessage(), e);
+    private static IllegalArgumentException invalid(String key, ConfigException e, String expected) {
+        // Typesafe's own message names Java types and where the value came from; the cause keeps it for a debugger,
+        // and ConfigErrorMessages turns the key into the variable the operator set.
+        return new IllegalArgumentException(key + ": " + expected, e);
     }
 }

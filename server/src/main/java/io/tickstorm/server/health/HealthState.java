@@ -2,6 +2,7 @@ package io.tickstorm.server.health;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -10,8 +11,9 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>startup: the server has bound its ports and started its feed;
- *   <li>ready: started, the feed running (its source started), still listening, not draining for shutdown and not
- *       in a resource breach;
+ *   <li>ready: started, the feed running (its source started), still listening, not draining for shutdown, not
+ *       in a resource breach, and every condition added by {@link #notReadyWhile} met (a credentials file with
+ *       users: a deployment that admits nobody must not look healthy);
  *   <li>live: the event loops answer (see {@link EventLoopProbe}) and memory is not stuck in breach: heap or direct
  *       memory in breach with no connection for the configured time will not clear by itself (see
  *       {@code io.tickstorm.limits.IdleMemoryBreachRule}), so the orchestrator should restart the server.
@@ -30,6 +32,8 @@ public final class HealthState {
     private final BooleanSupplier feedRunning;
     /** What startup waits for (a source rebuilding its history), or null. */
     private volatile Supplier<String> startingDetail;
+    /** Further conditions of readiness: each gives the reason the server is not ready, or null when it may be. */
+    private final List<Supplier<String>> readinessConditions = new CopyOnWriteArrayList<>();
 
     /**
      * @param breach           true while a resource is in breach
@@ -48,6 +52,14 @@ public final class HealthState {
     /** Says what startup is waiting for in the "starting" reason, until {@link #markStarted()}. */
     public void startingBecause(Supplier<String> detail) {
         this.startingDetail = detail;
+    }
+
+    /**
+     * Adds a condition of readiness, read at every probe (it must not block): {@code reason} gives why the server
+     * is not ready (e.g. no user can log in), or null when that condition is met.
+     */
+    public void notReadyWhile(Supplier<String> reason) {
+        readinessConditions.add(reason);
     }
 
     public void markStarted() {
@@ -83,7 +95,16 @@ public final class HealthState {
     }
 
     public boolean ready() {
-        return started && !draining && feedRunning.getAsBoolean() && !breach.getAsBoolean();
+        return started && !draining && feedRunning.getAsBoolean() && !breach.getAsBoolean() && conditionsMet();
+    }
+
+    private boolean conditionsMet() {
+        for (Supplier<String> condition : readinessConditions) {
+            if (condition.get() != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why the server is not ready (empty when it is). */
@@ -101,6 +122,12 @@ public final class HealthState {
         }
         if (breach.getAsBoolean()) {
             reasons.add("resource breach");
+        }
+        for (Supplier<String> condition : readinessConditions) {
+            String reason = condition.get();
+            if (reason != null) {
+                reasons.add(reason);
+            }
         }
         return reasons;
     }

@@ -71,8 +71,9 @@ class AuthConfigTest {
         assertKey("hash-threads = 0", "tick-storm.auth.hash-threads");
         assertKey("hash-threads = 1000", "tick-storm.auth.hash-threads");
         assertKey("hash-queue-size = 0", "tick-storm.auth.hash-queue-size");
-        assertKey("username = u, password = \"\"", "tick-storm.auth.password");
-        assertKey("username = \"\", password = p", "tick-storm.auth.username");
+        // The one set leads (it is the variable the operator set); the message names the other.
+        assertKey("username = u, password = \"\"", "tick-storm.auth.username");
+        assertKey("username = \"\", password = p", "tick-storm.auth.password");
     }
 
     @Test

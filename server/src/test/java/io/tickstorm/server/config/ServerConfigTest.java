@@ -118,4 +118,18 @@ class ServerConfigTest {
         assertEquals(200, parse(Map.of("tick-storm.metrics-http.max-connections", 200,
                 "tick-storm.limits.fd-reserve", 264)).metrics().maxConnections());
     }
+
+    @Test
+    void refusesAMetricsAddressThatIsTheTickListenersAddress() {
+        assertTrue(rejection(Map.of("tick-storm.listen-addr", "127.0.0.1:18080", "tick-storm.metrics-addr",
+                "127.0.0.1:18080")).contains("must not be the address of tick-storm.listen-addr"));
+        // A wildcard takes the port on every address, a specific one included.
+        assertTrue(rejection(Map.of("tick-storm.listen-addr", "127.0.0.1:18080", "tick-storm.metrics-addr",
+                "0.0.0.0:18080")).contains("tick-storm.metrics-addr"));
+        assertTrue(rejection(Map.of("tick-storm.listen-addr", ":18080", "tick-storm.metrics-addr",
+                "127.0.0.2:18080")).contains("tick-storm.metrics-addr"));
+        // Port 0 picks a free port for each; different addresses may share a port.
+        parse(Map.of("tick-storm.listen-addr", "127.0.0.1:0", "tick-storm.metrics-addr", "127.0.0.1:0"));
+        parse(Map.of("tick-storm.listen-addr", "127.0.0.1:18080", "tick-storm.metrics-addr", "127.0.0.2:18080"));
+    }
 }

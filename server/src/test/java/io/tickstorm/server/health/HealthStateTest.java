@@ -41,4 +41,17 @@ class HealthStateTest {
         breach.set(false);
         assertTrue(health.ready());
     }
+
+    @Test
+    void anAddedConditionKeepsReadinessOffWithItsReasonUntilItIsMet() {
+        AtomicBoolean users = new AtomicBoolean();
+        health.notReadyWhile(() -> users.get() ? null : "no users");
+        health.markStarted();
+        assertFalse(health.ready());
+        assertEquals(List.of("no users"), health.notReadyReasons());
+        assertTrue(health.live());
+        users.set(true);
+        assertTrue(health.ready());
+        assertEquals(List.of(), health.notReadyReasons());
+    }
 }
