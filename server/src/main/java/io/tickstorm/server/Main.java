@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.tickstorm.limits.Limits;
+import io.tickstorm.protocol.BuildInfo;
 import io.tickstorm.limits.LimitsConfig;
 import io.tickstorm.server.auth.AuthConfig;
 import io.tickstorm.server.auth.CredentialsFileException;
@@ -28,7 +29,7 @@ import sun.misc.Signal;
 /**
  * {@code java -jar tick-storm-server.jar} runs the server; {@code ... hash-password [--user NAME] [--bcrypt]} prints
  * a hash for the credentials file; {@code ... publish --bootstrap-servers HOST:PORT [FILE]} sends recorded ticks to a
- * Kafka topic ({@link PublishCommand}). Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
+ * Kafka topic ({@link PublishCommand}); {@code ... --version} prints the {@link BuildInfo} line. Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
  * cannot start, 2 for invalid configuration or usage.
  */
 public final class Main {
@@ -44,6 +45,10 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("--version")) {
+            out.println(BuildInfo.current().versionLine("server"));
+            return 0;
+        }
         if (args.length > 0 && args[0].equals("hash-password")) {
             return HashPasswordCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
         }
@@ -78,6 +83,7 @@ public final class Main {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation",
                 System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true"));
         Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("Starting {}", BuildInfo.current().versionLine("server"));
         ServerConfig config;
         try {
             config = ServerConfig.from(root);

@@ -70,7 +70,11 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     /** Sends {@code message} and completes {@code result} with its ACK. */
     void request(OutboundMessage message, MessageType ackType, CompletableFuture<AckResponse> result) {
         if (!ctx.channel().isActive()) {
-            result.completeExceptionally(new TickClientException(ackType + ": not connected"));
+            // Say why it closed: with TLS 1.3 a refused client certificate closes the channel right after the
+            // handshake, before the AUTH is written.
+            Throwable cause = failure != null || fatalError != null ? closeCause() : null;
+            result.completeExceptionally(cause instanceof TickClientException known ? known
+                    : new TickClientException(ackType + ": not connected", cause));
             return;
         }
         ScheduledFuture<?> timeout = ctx.executor().schedule(() -> timeOut(ackType), responseTimeoutNanos,
@@ -173,7 +177,7 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         // A handshake timeout reaches us only as this event, not as an exception.
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && failure == null) {
-            failure = handshake.cause();
+            failure = classify(handshake.cause());
         }
         context.fireUserEventTriggered(event);
     }
@@ -181,9 +185,20 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (failure == null) {
-            failure = cause;
+            failure = classify(cause);
         }
         context.close();
+    }
+
+    /** A TLS failure or a transport mismatch as a {@link TickClientException} saying so; others as they are. */
+    private static Throwable classify(Throwable cause) {
+        TickClientException known = TlsFailures.classify("TLS error", cause);
+        return known != null ? known : cause;
+    }
+
+    /** The failure that ends this connection, if one has been seen. */
+    Throwable failure() {
+        return failure;
     }
 
     @Override

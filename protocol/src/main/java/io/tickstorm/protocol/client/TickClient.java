@@ -125,10 +125,15 @@ public final class TickClient implements AutoCloseable {
             tls.handshakeFuture().addListener(handshake -> {
                 if (handshake.isSuccess()) {
                     result.complete(null);
-                } else {
-                    result.completeExceptionally(failure("TLS handshake with " + target + " failed",
-                            handshake.cause()));
+                    return;
                 }
+                // The session saw the first cause (e.g. the sniffer's "server speaks plain TCP"); the handshake
+                // future may only hold the close that followed.
+                Throwable seen = session.failure() != null ? session.failure() : handshake.cause();
+                TickClientException known = TlsFailures.classify("TLS handshake with " + target + " failed", seen);
+                result.completeExceptionally(known != null ? known : new TickClientException(
+                        TickClientException.Kind.TLS, failure("TLS handshake with " + target + " failed", seen)
+                        .getMessage(), seen));
             });
         });
         return result;

@@ -3,8 +3,10 @@ package io.tickstorm.server.metrics;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 import io.prometheus.client.hotspot.DefaultExports;
+import io.tickstorm.protocol.BuildInfo;
 import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.proto.ErrorCode;
 import java.util.EnumMap;
@@ -64,6 +66,8 @@ public final class ServerMetrics {
     public static final String PRE_AUTH_BUFFERED_BYTES = "tick_storm_pre_auth_buffered_bytes";
     public static final String PRE_AUTH_BUDGET_REFUSALS = "tick_storm_pre_auth_budget_refusals_total";
 
+    public static final String BUILD_INFO = "tick_storm_build_info";
+
     private final CollectorRegistry registry;
 
     private final Counter connections;
@@ -96,6 +100,9 @@ public final class ServerMetrics {
     /** Server metrics only, in the given registry (tests use a fresh one). */
     public ServerMetrics(CollectorRegistry registry) {
         this.registry = registry;
+        BuildInfo build = BuildInfo.current();
+        Gauge.build(BUILD_INFO, "Always 1; the labels name the running server's version and git commit.")
+                .labelNames("version", "commit").register(registry).labels(build.version(), build.commit()).set(1);
         connections = Counter.build(CONNECTIONS, "TCP connections accepted by the tick listener.").register(registry);
         rejected = Counter.build(CONNECTIONS_REJECTED, "Connections refused by admission control, by reason.")
                 .labelNames("reason").register(registry);
