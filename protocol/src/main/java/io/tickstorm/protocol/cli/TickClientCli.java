@@ -178,6 +178,8 @@ public final class TickClientCli {
             return switch (failure.kind()) {
                 case SERVER_SPEAKS_PLAIN -> "the server speaks plain TCP: use --no-tls";
                 case SERVER_SPEAKS_TLS -> "the server speaks TLS: try without --no-tls";
+                case CLOSED_BEFORE_AUTH -> "the server closed the connection before answering AUTH, without a"
+                        + " byte, as a TLS server does to plain TCP: the server speaks TLS? try without --no-tls";
                 default -> failure.getMessage();
             };
         }

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
     private final TickListener listener;
+    private final boolean tls;
     private final long heartbeatIntervalNanos;
     private final long responseTimeoutNanos;
     private final BatchSequenceTracker sequences = new BatchSequenceTracker();
@@ -44,10 +45,12 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     /** The first ERROR that ends the session (§5.7: the server's last frame), reported as the close cause. */
     private ErrorResponse fatalError;
     private Throwable failure;
+    private boolean frameReceived;
     private volatile boolean closeRequested;
 
     ClientSessionHandler(TickClientOptions options, TickListener listener) {
         this.listener = listener;
+        this.tls = options.tls();
         this.heartbeatIntervalNanos = options.heartbeatInterval().toNanos();
         this.responseTimeoutNanos = options.responseTimeout().toNanos();
     }
@@ -98,6 +101,7 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext context, Frame frame) {
+        frameReceived = true;
         switch (frame.type()) {
             case DATA_BATCH -> onBatch(Payloads.parse(frame, DataBatch.class));
             case ERROR -> onError(Payloads.parse(frame, ErrorResponse.class));
@@ -225,6 +229,23 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
         if (failure != null) {
             return failure;
         }
-        return closeRequested ? null : new TickClientException("connection closed by the server");
+        if (closeRequested) {
+            return null;
+        }
+        if (!tls && !frameReceived && awaitingAuth()) {
+            return new TickClientException(TickClientException.Kind.CLOSED_BEFORE_AUTH, "the server closed the"
+                    + " connection before answering AUTH, without sending a byte, as a TLS server does to a plain-TCP"
+                    + " client: if it speaks TLS, turn TLS on", null);
+        }
+        return new TickClientException("connection closed by the server");
+    }
+
+    private boolean awaitingAuth() {
+        for (PendingRequest request : pending) {
+            if (request.ackType() == MessageType.AUTH) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -247,6 +247,8 @@ public final class ResumingSubscription implements AutoCloseable {
         }
         return switch (failure.kind()) {
             case SERVER_SPEAKS_PLAIN, SERVER_SPEAKS_TLS -> true;
+            // Before any subscription this is most likely plain TCP to a TLS server; after one, a server that went.
+            case CLOSED_BEFORE_AUTH -> !everSubscribed;
             // A TLS setup that has never worked is a configuration error; once it has, a failure may be transient.
             case TLS -> !everSubscribed;
             case CONNECTION -> false;

@@ -23,8 +23,13 @@ public final class TickClientException extends RuntimeException {
         TLS,
         /** TLS is on but the server answered in plain TCP (its first bytes are the frame magic F5 7D). */
         SERVER_SPEAKS_PLAIN,
-        /** TLS is off but the server answered with a TLS record (0x15-0x17 0x03: an alert or handshake). */
-        SERVER_SPEAKS_TLS
+        /** TLS is off but the server answered with a TLS record (0x14-0x17 0x03: an alert or handshake). */
+        SERVER_SPEAKS_TLS,
+        /**
+         * TLS is off and the server closed the connection before answering AUTH without sending a single byte: what
+         * a TLS server does when a plain-TCP client writes a frame to it (the likely cause, though not proven).
+         */
+        CLOSED_BEFORE_AUTH
     }
 
     private final Kind kind;
