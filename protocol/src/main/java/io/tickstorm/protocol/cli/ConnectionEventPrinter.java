@@ -1,8 +1,8 @@
 package io.tickstorm.protocol.cli;
 
+import io.tickstorm.protocol.client.ServerAddress;
 import java.io.PrintStream;
 import java.time.Instant;
-import io.tickstorm.protocol.client.ServerAddress;
 
 /**
  * Says on stderr what happens to the connection of a {@code --reconnect} run: each attempt, subscription, loss and
@@ -34,9 +34,10 @@ final class ConnectionEventPrinter {
         }
     }
 
-    void disconnected(ServerAddress address, Throwable cause) {
+    void disconnected(ServerAddress address, boolean subscribed, Throwable cause) {
         if (verbose) {
-            err.println("warning: lost " + address + ": " + TickClientCli.describe(cause));
+            err.println("warning: " + (subscribed ? "lost " : "cannot reach ") + address + ": "
+                    + TickClientCli.describe(cause));
         }
     }
 

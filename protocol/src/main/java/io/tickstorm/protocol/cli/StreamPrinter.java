@@ -81,8 +81,8 @@ final class StreamPrinter implements ResumeListener {
     }
 
     @Override
-    public void onDisconnected(ServerAddress address, Throwable cause) {
-        events.disconnected(address, cause);
+    public void onDisconnected(ServerAddress address, boolean subscribed, Throwable cause) {
+        events.disconnected(address, subscribed, cause);
     }
 
     @Override

@@ -22,7 +22,10 @@ public interface ResumeListener {
     default void onGap(long expected, long actual) {
     }
 
-    /** A connection attempt begins ({@code attempt} counts from 1 and restarts after each successful subscription). */
+    /**
+     * A connection attempt begins. {@code attempt} is 1 for the first connection and for the first reconnect after a
+     * stream was lost, and counts the attempts since then.
+     */
     default void onConnecting(ServerAddress address, int attempt) {
     }
 
@@ -35,8 +38,12 @@ public interface ResumeListener {
     default void onSubscribed(ServerAddress address, long startTimeMs, boolean resumed) {
     }
 
-    /** The connection to {@code address} failed or ended; {@code cause} says why (never {@code null}). */
-    default void onDisconnected(ServerAddress address, Throwable cause) {
+    /**
+     * The connection to {@code address} failed or ended; {@code cause} says why (never {@code null}).
+     *
+     * @param subscribed whether a subscription had been established on it (else the attempt failed)
+     */
+    default void onDisconnected(ServerAddress address, boolean subscribed, Throwable cause) {
     }
 
     /** The next attempt, to {@code next}, starts after {@code delayMillis}. */

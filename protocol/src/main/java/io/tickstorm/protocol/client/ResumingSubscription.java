@@ -168,8 +168,6 @@ public final class ResumingSubscription implements AutoCloseable {
             return subscription.startTimeMs();
         }
         if (!subscription.resumable()) {
-            listener.onResumeImpossible(subscription.mode() + " keeps no history: subscribing afresh; ticks sent"
-                    + " while disconnected are lost and the batch sequence restarts");
             return 0;
         }
         return lastTimestampMs + 1;
@@ -218,7 +216,7 @@ public final class ResumingSubscription implements AutoCloseable {
         if (connection.silenceCheck != null) {
             connection.silenceCheck.cancel(false);
         }
-        listener.onDisconnected(connection.address, cause);
+        listener.onDisconnected(connection.address, connection.subscribed, cause);
         nextAddress++;
         if (isFinal(cause)) {
             finish(cause);
@@ -234,9 +232,14 @@ public final class ResumingSubscription implements AutoCloseable {
             }
             return;
         }
+        if (connection.subscribed && haveLast && !subscription.resumable()) {
+            listener.onResumeImpossible(subscription.mode() + " keeps no history: the next subscription starts"
+                    + " afresh; ticks sent while disconnected are lost and the batch sequence restarts");
+        }
+        // failures counts the attempts since the stream was lost: the first reconnect waits the initial delay.
         failures = connection.subscribed ? 1 : failures + 1;
         Duration delay = policy.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
-        int attempt = connection.subscribed ? 1 : failures + 1;
+        int attempt = failures;
         listener.onReconnectScheduled(addresses.get(nextAddress % addresses.size()), delay.toMillis());
         pendingAttempt = loop.schedule(() -> attempt(attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -69,7 +69,7 @@ class ResumingSubscriptionIT {
         }
 
         @Override
-        public void onDisconnected(ServerAddress address, Throwable cause) {
+        public void onDisconnected(ServerAddress address, boolean subscribed, Throwable cause) {
             disconnects.add(cause);
         }
 
