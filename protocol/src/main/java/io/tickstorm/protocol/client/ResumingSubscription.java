@@ -143,7 +143,19 @@ public final class ResumingSubscription implements AutoCloseable {
         client.connectAsync()
                 .thenCompose(connected -> client.authenticateAsync())
                 .thenCompose(authenticated -> subscribe(connection, startTimeMs))
-                .whenComplete((ack, error) -> loop.execute(() -> subscribed(connection, error)));
+                .whenComplete((ack, error) -> onLoop(() -> subscribed(connection, error)));
+    }
+
+    /**
+     * Runs {@code task} now if on the loop: the SUBSCRIBE ACK completes its future there, inside the read that also
+     * holds the snapshot, and {@link ResumeListener#onSubscribed} must come before that snapshot's batch.
+     */
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     private CompletableFuture<?> subscribe(Connection connection, long startTimeMs) {
@@ -155,7 +167,7 @@ public final class ResumingSubscription implements AutoCloseable {
                     }
                     // §5.3: the resume point is no longer retained (or this replica's clock is behind it); the
                     // connection stays open, so subscribe afresh on it.
-                    loop.execute(() -> listener.onResumeImpossible("the server refused to resume from " + startTimeMs
+                    onLoop(() -> listener.onResumeImpossible("the server refused to resume from " + startTimeMs
                             + " (" + failure.getMessage() + "): subscribing afresh; bars since then are lost"));
                     connection.startTimeMs = 0;
                     connection.resumed = false;
