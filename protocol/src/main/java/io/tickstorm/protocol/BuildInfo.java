@@ -33,7 +33,9 @@ public record BuildInfo(String version, String commit) {
         return CURRENT;
     }
 
-    /** {@code tick-storm-<component> <version> (commit <sha>)}, e.g. {@code tick-storm-server 1.0.0 (commit 1a2b3c4)}. */
+    /**
+     * {@code tick-storm-<component> <version> (commit <sha>)}, e.g. {@code tick-storm-server 1.0.0 (commit 1a2b3c4)}.
+     */
     public String versionLine(String component) {
         return "tick-storm-" + component + " " + version + " (commit " + commit + ")";
     }

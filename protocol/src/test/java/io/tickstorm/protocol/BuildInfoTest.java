@@ -15,7 +15,8 @@ class BuildInfoTest {
 
     @Test
     void everyComponentPrintsOneFormat() {
-        assertEquals("tick-storm-server 1.2.3 (commit abc1234)", new BuildInfo("1.2.3", "abc1234").versionLine("server"));
+        assertEquals("tick-storm-server 1.2.3 (commit abc1234)",
+                new BuildInfo("1.2.3", "abc1234").versionLine("server"));
         assertEquals("tick-storm-client 1.2.3 (commit unknown)", new BuildInfo("1.2.3", "${git.commit}")
                 .versionLine("client"));
     }

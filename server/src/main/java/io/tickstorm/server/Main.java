@@ -29,8 +29,8 @@ import sun.misc.Signal;
 /**
  * {@code java -jar tick-storm-server.jar} runs the server; {@code ... hash-password [--user NAME] [--bcrypt]} prints
  * a hash for the credentials file; {@code ... publish --bootstrap-servers HOST:PORT [FILE]} sends recorded ticks to a
- * Kafka topic ({@link PublishCommand}); {@code ... --version} prints the {@link BuildInfo} line. Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
- * cannot start, 2 for invalid configuration or usage.
+ * Kafka topic ({@link PublishCommand}); {@code ... --version} prints the {@link BuildInfo} line. Exit codes: 0 after
+ * a clean shutdown (SIGTERM or SIGINT), 1 when the server cannot start, 2 for invalid configuration or usage.
  */
 public final class Main {
 

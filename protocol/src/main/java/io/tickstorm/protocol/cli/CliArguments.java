@@ -248,8 +248,8 @@ record CliArguments(
         }
 
         CliArguments result() throws CliUsageException {
-            return new CliArguments(help, version, addresses(), reconnect, tls, caFile, insecure, certFile, keyFile, serverName, user,
-                    passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format);
+            return new CliArguments(help, version, addresses(), reconnect, tls, caFile, insecure, certFile, keyFile,
+                    serverName, user, passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format);
         }
     }
 }

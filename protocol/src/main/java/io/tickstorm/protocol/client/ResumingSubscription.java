@@ -133,7 +133,8 @@ public final class ResumingSubscription implements AutoCloseable {
         }
         ServerAddress address = addresses.get(nextAddress % addresses.size());
         long startTimeMs = startTimeMs();
-        Connection connection = new Connection(address, startTimeMs, haveLast && subscription.resumable());
+        Connection connection = new Connection(address, attempt, startTimeMs,
+                haveLast && subscription.resumable());
         current = connection;
         listener.onConnecting(address, attempt);
         TickClientOptions target = options.toBuilder().host(address.host()).port(address.port()).build();
@@ -248,10 +249,11 @@ public final class ResumingSubscription implements AutoCloseable {
             listener.onResumeImpossible(subscription.mode() + " keeps no history: the next subscription starts"
                     + " afresh; ticks sent while disconnected are lost and the batch sequence restarts");
         }
-        // failures counts the attempts since the stream was lost: the first reconnect waits the initial delay.
+        // failures counts the failures in a row, the lost session included: the first reconnect waits the initial
+        // delay. Attempts are numbered from the loss (or from the start, before any subscription).
         failures = connection.subscribed ? 1 : failures + 1;
         Duration delay = policy.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
-        int attempt = failures;
+        int attempt = connection.subscribed ? 1 : connection.attempt + 1;
         listener.onReconnectScheduled(addresses.get(nextAddress % addresses.size()), delay.toMillis());
         pendingAttempt = loop.schedule(() -> attempt(attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -341,6 +343,7 @@ public final class ResumingSubscription implements AutoCloseable {
     /** One connection's state and the listener its {@link TickClient} reports to. */
     private final class Connection implements TickListener {
         final ServerAddress address;
+        final int attempt;
         TickClient client;
         long startTimeMs;
         boolean resumed;
@@ -350,8 +353,9 @@ public final class ResumingSubscription implements AutoCloseable {
         Throwable closeCause;
         ScheduledFuture<?> silenceCheck;
 
-        Connection(ServerAddress address, long startTimeMs, boolean resumed) {
+        Connection(ServerAddress address, int attempt, long startTimeMs, boolean resumed) {
             this.address = address;
+            this.attempt = attempt;
             this.startTimeMs = startTimeMs;
             this.resumed = resumed;
         }

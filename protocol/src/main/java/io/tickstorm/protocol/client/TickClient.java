@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threads: every method may be called from any thread; the {@code *Async} methods never block, the others block
  * until the server answers (bounded by the connect and response timeouts) and therefore refuse to run on the
  * connection's event loop, which is also where the listener is called. A client makes one connection; to reconnect,
- * create another, or let a {@link ResumingSubscription} do it and resume the stream. Many clients may share one {@link EventLoopGroup} (and one {@link SslContext}), which their creator
- * owns and shuts down; a client created without a group owns a one-thread group and shuts it down in {@link #close()}.
+ * create another, or let a {@link ResumingSubscription} do it and resume the stream. Many clients may share one
+ * {@link EventLoopGroup} (and one {@link SslContext}), which their creator owns and shuts down; a client created
+ * without a group owns a one-thread group and shuts it down in {@link #close()}.
  */
 public final class TickClient implements AutoCloseable {
 
