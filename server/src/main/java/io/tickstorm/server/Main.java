@@ -1,6 +1,7 @@
 package io.tickstorm.server;
 
 import io.tickstorm.limits.Limits;
+import io.tickstorm.protocol.BuildInfo;
 import io.tickstorm.server.auth.CredentialsFileException;
 import io.tickstorm.server.auth.HashPasswordCommand;
 import io.tickstorm.server.config.ServerConfig;
@@ -23,8 +24,8 @@ import sun.misc.Signal;
  * {@code java -jar tick-storm-server.jar} runs the server, configured by environment variables ({@code --help} lists
  * them, from reference.conf); {@code ... hash-password [--user NAME] [--bcrypt]} prints
  * a hash for the credentials file; {@code ... publish --bootstrap-servers HOST:PORT [FILE]} sends recorded ticks to a
- * Kafka topic ({@link PublishCommand}). Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 when the server
- * cannot start, 2 for invalid configuration or usage.
+ * Kafka topic ({@link PublishCommand}); {@code ... --version} prints the {@link BuildInfo} line. Exit codes: 0 after
+ * a clean shutdown (SIGTERM or SIGINT), 1 when the server cannot start, 2 for invalid configuration or usage.
  */
 public final class Main {
 
@@ -51,6 +52,10 @@ public final class Main {
         return switch (arguments.command()) {
             case HASH_PASSWORD -> HashPasswordCommand.run(arguments.rest(), System.in, out, err);
             case PUBLISH -> PublishCommand.run(arguments.rest(), System.in, out, err);
+            case VERSION -> {
+                out.println(BuildInfo.current().versionLine("server"));
+                yield 0;
+            }
             case HELP -> {
                 ServerHelp.print(out, SettingCatalog.load());
                 yield 0;
@@ -77,6 +82,7 @@ public final class Main {
         ServerConfig config = startup.config();
         Limits limits = startup.limits();
         Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("Starting {}", BuildInfo.current().versionLine("server"));
         log.info("Limits derived from the container {}", StructuredArguments.entries(limits.summary()));
         limits.heapAboveMemoryLimit().ifPresent(log::warn);
         log.info("Effective configuration {}", StructuredArguments.entries(catalog.effectiveValues(startup.root())));

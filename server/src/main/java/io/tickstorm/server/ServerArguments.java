@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * What the server's command line asks for: run the server (no arguments; it is configured by environment
- * variables), print the help, or run a subcommand with the rest of the arguments. Anything else is a usage error
+ * variables), print the help or the version, or run a subcommand with the rest of the arguments. Anything else is a usage error
  * naming the argument.
  *
  * @param command what to do
@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 record ServerArguments(Command command, String[] rest) {
 
-    enum Command { RUN, HELP, HASH_PASSWORD, PUBLISH }
+    enum Command { RUN, HELP, VERSION, HASH_PASSWORD, PUBLISH }
 
     /**
      * @throws IllegalArgumentException naming the first argument that is not understood
@@ -27,6 +27,11 @@ record ServerArguments(Command command, String[] rest) {
                 return new ServerArguments(Command.HASH_PASSWORD, rest);
             case "publish":
                 return new ServerArguments(Command.PUBLISH, rest);
+            case "--version":
+                if (rest.length > 0) {
+                    throw new IllegalArgumentException("unexpected argument after " + args[0] + ": '" + rest[0] + "'");
+                }
+                return new ServerArguments(Command.VERSION, rest);
             case "--help", "-h", "help":
                 if (rest.length > 0) {
                     throw new IllegalArgumentException("unexpected argument after " + args[0] + ": '" + rest[0] + "'");

@@ -14,6 +14,7 @@ final class ServerHelp {
     static final String USAGE = """
             usage: java -jar tick-storm-server.jar                  run the server, configured by environment variables
                    java -jar tick-storm-server.jar --help           print this help
+                   java -jar tick-storm-server.jar --version        print the version
                    java -jar tick-storm-server.jar hash-password [--user NAME] [--bcrypt]
                    java -jar tick-storm-server.jar publish --bootstrap-servers HOST:PORT [--topic ticks]
                        [--format protobuf|json] [--rate N] [--retime] [--properties FILE] [FILE|-]""";

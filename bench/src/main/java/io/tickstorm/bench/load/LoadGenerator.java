@@ -3,6 +3,7 @@ package io.tickstorm.bench.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tickstorm.protocol.BuildInfo;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,10 @@ public final class LoadGenerator {
 
     public static void main(String[] args) throws Exception {
         useBenchLogging();
+        if (Arrays.asList(args).contains("--version")) {
+            System.out.println(BuildInfo.current().versionLine("bench"));
+            return;
+        }
         if (Arrays.asList(args).contains("--help")) {
             System.out.println(LoadOptions.usage());
             return;

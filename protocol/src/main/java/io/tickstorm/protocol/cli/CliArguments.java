@@ -1,10 +1,12 @@
 package io.tickstorm.protocol.cli;
 
 import io.tickstorm.protocol.client.TickClient;
+import io.tickstorm.protocol.client.ServerAddress;
 import io.tickstorm.protocol.client.TickClientOptions;
 import io.tickstorm.protocol.proto.SubscriptionMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,9 @@ import java.util.regex.Pattern;
 /**
  * The parsed command line of {@link TickClientCli}. Flags take their value as the next argument or after {@code =}.
  *
+ * @param addresses the servers, in the order tried: every {@code --host} entry (repeated flags and comma-separated
+ *     lists add up), each with its own {@code :PORT} or {@code --port}
+ * @param reconnect whether to reconnect and resume after the session ends ({@code --reconnect})
  * @param user {@code null} when not given (the environment may supply it)
  * @param count stop after this many data batches, the snapshot included; 0 for no limit
  * @param duration stop after streaming this long, or {@code null} for no limit
@@ -21,8 +26,9 @@ import java.util.regex.Pattern;
  */
 record CliArguments(
         boolean help,
-        String host,
-        int port,
+        boolean version,
+        List<ServerAddress> addresses,
+        boolean reconnect,
         boolean tls,
         Path caFile,
         boolean insecure,
@@ -46,7 +52,12 @@ record CliArguments(
     private static final Pattern CONFLATE = Pattern.compile("(\\d+)(ms|s)?");
 
     static CliArguments parse(String[] args) throws CliUsageException {
-        Parser parser = new Parser(args);
+        return parse(args, Instant.now());
+    }
+
+    /** @param now the time relative {@code --start-time} values count back from */
+    static CliArguments parse(String[] args, Instant now) throws CliUsageException {
+        Parser parser = new Parser(args, now);
         parser.run();
         return parser.result();
     }
@@ -54,9 +65,12 @@ record CliArguments(
     /** Mutable state of one parse. */
     private static final class Parser {
         private final String[] args;
+        private final Instant now;
         private int index;
         private boolean help;
-        private String host = TickClientOptions.DEFAULT_HOST;
+        private boolean version;
+        private final List<String> hosts = new ArrayList<>();
+        private boolean reconnect;
         private int port = TickClientOptions.DEFAULT_PORT;
         private boolean tls = TickClientOptions.DEFAULT_TLS;
         private Path caFile;
@@ -75,8 +89,9 @@ record CliArguments(
         private TickFormat format = TickFormat.TEXT;
         private Duration conflate;
 
-        Parser(String[] args) {
+        Parser(String[] args, Instant now) {
             this.args = args;
+            this.now = now;
         }
 
         void run() throws CliUsageException {
@@ -116,7 +131,8 @@ record CliArguments(
 
         private static boolean isSwitch(String name) {
             return switch (name) {
-                case "-h", "--help", "--tls", "--no-tls", "--insecure", "--password-stdin", "--json" -> true;
+                case "-h", "--help", "--version", "--reconnect", "--tls", "--no-tls", "--insecure", "--password-stdin",
+                        "--json" -> true;
                 default -> false;
             };
         }
@@ -124,6 +140,8 @@ record CliArguments(
         private void applySwitch(String name) {
             switch (name) {
                 case "-h", "--help" -> help = true;
+                case "--version" -> version = true;
+                case "--reconnect" -> reconnect = true;
                 case "--tls" -> tls = true;
                 case "--no-tls" -> tls = false;
                 case "--insecure" -> insecure = true;
@@ -145,7 +163,7 @@ record CliArguments(
 
         private void applyOption(String name, String value) throws CliUsageException {
             switch (name) {
-                case "--host" -> host = value;
+                case "--host" -> hosts.add(value);
                 case "--port" -> port = (int) number(name, value, 1, 65_535);
                 case "--ca-file" -> caFile = Path.of(value);
                 case "--cert" -> certFile = Path.of(value);
@@ -155,7 +173,7 @@ record CliArguments(
                 case "--client-id" -> clientId = value;
                 case "--mode" -> mode = mode(value);
                 case "--symbols" -> symbols = symbols(value);
-                case "--start-time" -> startTimeMs = number(name, value, 0, Long.MAX_VALUE);
+                case "--start-time" -> startTimeMs = StartTimeParser.parse(value, now);
                 case "--count" -> count = number(name, value, 1, Long.MAX_VALUE);
                 case "--duration" -> duration = duration(value);
                 case "--conflate" -> conflate = conflate(value);
@@ -188,7 +206,8 @@ record CliArguments(
             List<String> list = new ArrayList<>();
             for (String symbol : value.split(",")) {
                 if (!symbol.isBlank()) {
-                    list.add(symbol.trim());
+                    // The protocol's symbols are upper case (§5.2): "aapl" means AAPL.
+                    list.add(symbol.trim().toUpperCase(Locale.ROOT));
                 }
             }
             return List.copyOf(list);
@@ -240,9 +259,25 @@ record CliArguments(
             return interval;
         }
 
-        CliArguments result() {
-            return new CliArguments(help, host, port, tls, caFile, insecure, certFile, keyFile, serverName, user,
-                    passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format, conflate);
+        private List<ServerAddress> addresses() throws CliUsageException {
+            List<ServerAddress> list = new ArrayList<>();
+            try {
+                for (String value : hosts.isEmpty() ? List.of(TickClientOptions.DEFAULT_HOST) : hosts) {
+                    list.addAll(ServerAddress.parseList(value, port));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CliUsageException("--host: " + e.getMessage());
+            }
+            if (list.isEmpty()) {
+                throw new CliUsageException("--host: no address given");
+            }
+            return List.copyOf(list);
+        }
+
+        CliArguments result() throws CliUsageException {
+            return new CliArguments(help, version, addresses(), reconnect, tls, caFile, insecure, certFile, keyFile,
+                    serverName, user, passwordStdin, clientId, mode, symbols, startTimeMs, count, duration, format,
+                    conflate);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.tickstorm.protocol.cli;
 
 import io.tickstorm.protocol.proto.DataBatch;
 import io.tickstorm.protocol.proto.Tick;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /** How {@link TickClientCli} prints ticks: one line per tick, with its batch's sequence and snapshot flag. */
@@ -16,11 +17,12 @@ enum TickFormat {
         void appendTick(StringBuilder out, DataBatch batch, Tick tick) {
             out.append(tick.getSymbol())
                     .append(' ').append(Instant.ofEpochMilli(tick.getTimestampMs()))
-                    .append(" price=").append(tick.getPrice())
-                    .append(" volume=").append(tick.getVolume())
-                    .append(" bid=").append(tick.getBid())
-                    .append(" ask=").append(tick.getAsk())
-                    .append(" bid_size=").append(tick.getBidSize())
+                    .append(" price=");
+            appendDecimal(out, tick.getPrice());
+            appendDecimal(out.append(" volume="), tick.getVolume());
+            appendDecimal(out.append(" bid="), tick.getBid());
+            appendDecimal(out.append(" ask="), tick.getAsk());
+            out.append(" bid_size=").append(tick.getBidSize())
                     .append(" ask_size=").append(tick.getAskSize())
                     .append(" mode=").append(tick.getMode().name())
                     .append(" batch_sequence=").append(Integer.toUnsignedLong(batch.getBatchSequence()))
@@ -54,6 +56,9 @@ enum TickFormat {
     };
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Double.toString uses plain notation for magnitudes in [10^-3, 10^7) (its javadoc). */
+    private static final double PLAIN_MIN = 1e-3;
+    private static final double PLAIN_LIMIT = 1e7;
 
     /** Appends one line per tick of {@code batch}. */
     void appendBatch(StringBuilder out, DataBatch batch) {
@@ -67,9 +72,27 @@ enum TickFormat {
     /** JSON has no NaN or infinity. */
     static void appendNumber(StringBuilder out, double value) {
         if (Double.isFinite(value)) {
-            out.append(value);
+            appendDecimal(out, value);
         } else {
             out.append("null");
+        }
+    }
+
+    /**
+     * {@code value} in plain decimal notation, never exponent notation ({@code 285557000.0}, not {@code 2.85557E8}),
+     * with the same shortest digits as {@link Double#toString} and at least one fractional digit. Allocation-free
+     * except for values Double.toString would print with an exponent (below 10^-3 or from 10^7 on).
+     */
+    static void appendDecimal(StringBuilder out, double value) {
+        double magnitude = Math.abs(value);
+        if (!Double.isFinite(value) || magnitude == 0 || (magnitude >= PLAIN_MIN && magnitude < PLAIN_LIMIT)) {
+            out.append(value);
+            return;
+        }
+        String plain = BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        out.append(plain);
+        if (plain.indexOf('.') < 0) {
+            out.append(".0");
         }
     }
 

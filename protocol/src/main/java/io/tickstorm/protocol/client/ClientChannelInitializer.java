@@ -10,10 +10,12 @@ import io.tickstorm.protocol.codec.FrameDecoder;
 import io.tickstorm.protocol.codec.FrameEncoder;
 
 /**
- * The client pipeline, in order: TLS (when on), frame decoder (server-to-client types only), frame encoder, session.
+ * The client pipeline, in order: peer protocol sniffer (names a TLS/plain mismatch, then leaves), TLS (when on),
+ * frame decoder (server-to-client types only), frame encoder, session.
  */
 final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
 
+    static final String PROTOCOL_SNIFFER = "protocolSniffer";
     static final String TLS_HANDLER = "tls";
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
@@ -34,6 +36,7 @@ final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(PROTOCOL_SNIFFER, new PeerProtocolSniffer(sslContext != null));
         if (sslContext != null) {
             // The peer host is what the engine sends as SNI and verifies the certificate against.
             SslHandler tls = sslContext.newHandler(channel.alloc(), options.verifiedName(), options.port());

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
     private final TickListener listener;
+    private final boolean tls;
     private final long heartbeatIntervalNanos;
     private final long responseTimeoutNanos;
     private final BatchSequenceTracker sequences = new BatchSequenceTracker();
@@ -44,10 +45,12 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     /** The first ERROR that ends the session (§5.7: the server's last frame), reported as the close cause. */
     private ErrorResponse fatalError;
     private Throwable failure;
+    private boolean frameReceived;
     private volatile boolean closeRequested;
 
     ClientSessionHandler(TickClientOptions options, TickListener listener) {
         this.listener = listener;
+        this.tls = options.tls();
         this.heartbeatIntervalNanos = options.heartbeatInterval().toNanos();
         this.responseTimeoutNanos = options.responseTimeout().toNanos();
     }
@@ -70,7 +73,11 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     /** Sends {@code message} and completes {@code result} with its ACK. */
     void request(OutboundMessage message, MessageType ackType, CompletableFuture<AckResponse> result) {
         if (!ctx.channel().isActive()) {
-            result.completeExceptionally(new TickClientException(ackType + ": not connected"));
+            // Say why it closed: with TLS 1.3 a refused client certificate closes the channel right after the
+            // handshake, before the AUTH is written.
+            Throwable cause = failure != null || fatalError != null ? closeCause() : null;
+            result.completeExceptionally(cause instanceof TickClientException known ? known
+                    : new TickClientException(ackType + ": not connected", cause));
             return;
         }
         ScheduledFuture<?> timeout = ctx.executor().schedule(() -> timeOut(ackType), responseTimeoutNanos,
@@ -94,6 +101,7 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext context, Frame frame) {
+        frameReceived = true;
         switch (frame.type()) {
             case DATA_BATCH -> onBatch(Payloads.parse(frame, DataBatch.class));
             case ERROR -> onError(Payloads.parse(frame, ErrorResponse.class));
@@ -173,7 +181,7 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         // A handshake timeout reaches us only as this event, not as an exception.
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && failure == null) {
-            failure = handshake.cause();
+            failure = classify(handshake.cause());
         }
         context.fireUserEventTriggered(event);
     }
@@ -181,9 +189,20 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (failure == null) {
-            failure = cause;
+            failure = classify(cause);
         }
         context.close();
+    }
+
+    /** A TLS failure or a transport mismatch as a {@link TickClientException} saying so; others as they are. */
+    private static Throwable classify(Throwable cause) {
+        TickClientException known = TlsFailures.classify("TLS error", cause);
+        return known != null ? known : cause;
+    }
+
+    /** The failure that ends this connection, if one has been seen. */
+    Throwable failure() {
+        return failure;
     }
 
     @Override
@@ -210,6 +229,23 @@ final class ClientSessionHandler extends SimpleChannelInboundHandler<Frame> {
         if (failure != null) {
             return failure;
         }
-        return closeRequested ? null : new TickClientException("connection closed by the server");
+        if (closeRequested) {
+            return null;
+        }
+        if (!tls && !frameReceived && awaitingAuth()) {
+            return new TickClientException(TickClientException.Kind.CLOSED_BEFORE_AUTH, "the server closed the"
+                    + " connection before answering AUTH, without sending a byte, as a TLS server does to a plain-TCP"
+                    + " client: if it speaks TLS, turn TLS on", null);
+        }
+        return new TickClientException("connection closed by the server");
+    }
+
+    private boolean awaitingAuth() {
+        for (PendingRequest request : pending) {
+            if (request.ackType() == MessageType.AUTH) {
+                return true;
+            }
+        }
+        return false;
     }
 }

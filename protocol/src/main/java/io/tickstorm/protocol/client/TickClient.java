@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threads: every method may be called from any thread; the {@code *Async} methods never block, the others block
  * until the server answers (bounded by the connect and response timeouts) and therefore refuse to run on the
  * connection's event loop, which is also where the listener is called. A client makes one connection; to reconnect,
- * create another. Many clients may share one {@link EventLoopGroup} (and one {@link SslContext}), which their creator
- * owns and shuts down; a client created without a group owns a one-thread group and shuts it down in {@link #close()}.
+ * create another, or let a {@link ResumingSubscription} do it and resume the stream. Many clients may share one
+ * {@link EventLoopGroup} (and one {@link SslContext}), which their creator owns and shuts down; a client created
+ * without a group owns a one-thread group and shuts it down in {@link #close()}.
  */
 public final class TickClient implements AutoCloseable {
 
@@ -133,10 +134,15 @@ public final class TickClient implements AutoCloseable {
             tls.handshakeFuture().addListener(handshake -> {
                 if (handshake.isSuccess()) {
                     result.complete(null);
-                } else {
-                    result.completeExceptionally(failure("TLS handshake with " + target + " failed",
-                            handshake.cause()));
+                    return;
                 }
+                // The session saw the first cause (e.g. the sniffer's "server speaks plain TCP"); the handshake
+                // future may only hold the close that followed.
+                Throwable seen = session.failure() != null ? session.failure() : handshake.cause();
+                TickClientException known = TlsFailures.classify("TLS handshake with " + target + " failed", seen);
+                result.completeExceptionally(known != null ? known : new TickClientException(
+                        TickClientException.Kind.TLS, failure("TLS handshake with " + target + " failed", seen)
+                        .getMessage(), seen));
             });
         });
         return result;

@@ -12,7 +12,9 @@ import io.tickstorm.protocol.proto.SubscribeRequest;
 import io.tickstorm.protocol.proto.SubscriptionMode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -114,10 +116,53 @@ class TickClientCliTest {
 
     @Test
     void serverErrorThatEndsTheSessionExitsOne() {
-        server.endWith(ErrorCode.SERVER_SHUTTING_DOWN);
+        server.endWith(ErrorCode.INTERNAL_ERROR);
         assertEquals(TickClientCli.EXIT_FAILURE, runPlain());
+        assertTrue(err().contains("error: INTERNAL_ERROR: scripted end of session"), err());
+        assertEquals(6, outLines().size(), "the batches before the ERROR were printed");
+    }
+
+    @Test
+    void serverShuttingDownExitsFourWithoutReconnect() {
+        server.endWith(ErrorCode.SERVER_SHUTTING_DOWN);
+        assertEquals(TickClientCli.EXIT_SHUTDOWN, runPlain());
         assertTrue(err().contains("error: SERVER_SHUTTING_DOWN: scripted end of session"), err());
         assertEquals(6, outLines().size(), "the batches before the ERROR were printed");
+    }
+
+    @Test
+    void closedStandardOutputExitsAtOnceWith141() throws Exception {
+        // What `| head -1` leaves: every write after the first line fails (PrintStream swallows the IOException).
+        OutputStream closedAfterFirstLine = new OutputStream() {
+            private boolean lineWritten;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (lineWritten) {
+                    throw new IOException("Broken pipe");
+                }
+                lineWritten = b == '\n';
+            }
+        };
+        List<String> args = List.of("--no-tls", "--port", String.valueOf(server.port()), "--duration", "60s");
+        int exit = TickClientCli.run(args.toArray(String[]::new), ENV, InputStream.nullInputStream(),
+                new PrintStream(closedAfterFirstLine, false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(TickClientCli.EXIT_OUTPUT_CLOSED, exit, "not the 60 s guard: " + err());
+        assertEquals("", err());
+    }
+
+    @Test
+    void versionPrintsTheBuildLine() {
+        assertEquals(TickClientCli.EXIT_OK, run(Map.of(), InputStream.nullInputStream(), "--version"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).matches("tick-storm-client \\S+ \\(commit \\S+\\)\n"),
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void symbolsAreSentUpperCased() throws Exception {
+        assertEquals(TickClientCli.EXIT_OK, runPlain("--count", "1", "--symbols", "aapl"), err());
+        assertEquals(List.of("AAPL"), server.next(SubscribeRequest.class).getSymbolsList());
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.tickstorm.server.metrics;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 import io.prometheus.client.hotspot.DefaultExports;
+import io.tickstorm.protocol.BuildInfo;
 import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.proto.ErrorCode;
 import java.util.EnumMap;
@@ -71,6 +73,8 @@ public final class ServerMetrics {
     /** The {@code reason} labels of {@link #SUBSCRIPTIONS_DENIED}, exported at 0 from startup. */
     public static final List<String> SUBSCRIPTION_DENIAL_REASONS = List.of("not_entitled", "no_entitlement", "revoked");
 
+    public static final String BUILD_INFO = "tick_storm_build_info";
+
     private final CollectorRegistry registry;
 
     private final Counter connections;
@@ -104,6 +108,9 @@ public final class ServerMetrics {
     /** Server metrics only, in the given registry (tests use a fresh one). */
     public ServerMetrics(CollectorRegistry registry) {
         this.registry = registry;
+        BuildInfo build = BuildInfo.current();
+        Gauge.build(BUILD_INFO, "Always 1; the labels name the running server's version and git commit.")
+                .labelNames("version", "commit").register(registry).labels(build.version(), build.commit()).set(1);
         connections = Counter.build(CONNECTIONS, "TCP connections accepted by the tick listener.").register(registry);
         rejected = Counter.build(CONNECTIONS_REJECTED, "Connections refused by admission control, by reason.")
                 .labelNames("reason").register(registry);

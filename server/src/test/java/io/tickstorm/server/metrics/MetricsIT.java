@@ -3,6 +3,7 @@ package io.tickstorm.server.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickstorm.protocol.BuildInfo;
 import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.proto.ErrorCode;
 import io.tickstorm.protocol.proto.SubscribeRequest;
@@ -70,6 +71,10 @@ class MetricsIT {
             assertTrue(after.has("tick_storm_limit{resource=\"open_files\",}"));
             assertTrue(after.has("tick_storm_resource_usage_ratio{resource=\"heap\",}"));
             assertTrue(after.has("jvm_memory_bytes_used{area=\"heap\",}"), "JVM metrics are exported");
+            BuildInfo build = BuildInfo.current();
+            assertEquals(1, after.value("tick_storm_build_info{version=\"" + build.version() + "\",commit=\""
+                    + build.commit() + "\",}"));
+            assertTrue(build.version().endsWith("-SNAPSHOT") || build.version().matches("\\d.*"), build.version());
         }
     }
 
