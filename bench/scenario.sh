@@ -4,7 +4,7 @@
 # stops the server. Usage: bench/scenario.sh N [extra load-generator flags, which override the scenario's]
 # Environment: SERVER_JVM (server JVM options, default "-XX:+UseG1GC -Xms2g -Xmx2g", plus -XX:+AlwaysPreTouch in
 # scenario 1), SERVER_EXTRA_ENV (more server env vars), TLS=0 (plain TCP instead of TLS, for comparison), JFR=1 (record the server with
-# JFR and list its hottest methods), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate), OUT (the result
+# JFR and list its hottest methods), SERVER_JAR (another server build, e.g. one from before a change), PORT (28080), METRICS_PORT (29090), RATE (scenario 3 tick rate), OUT (the result
 # directory), TIMELINE=1 (sample /metrics every 5 s into timeline.txt, bench/timeline.sh; always on in scenario 11),
 # BASE (scenario 11's base rate). Scenario 9 (Kafka) needs a broker and a publisher: run it with bench/kafka-latency.sh.
 # Needs: ./mvnw -B -DskipTests package done, a JDK (java, jcmd, jfr) on PATH.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 SCENARIO=${1:?usage: bench/scenario.sh 1..9 [generator flags]}
 shift
-SERVER_JAR=server/target/tick-storm-server.jar
+SERVER_JAR=${SERVER_JAR:-server/target/tick-storm-server.jar}
 BENCH_JAR=bench/target/tick-storm-bench.jar
 PORT=${PORT:-28080}
 METRICS_PORT=${METRICS_PORT:-29090}

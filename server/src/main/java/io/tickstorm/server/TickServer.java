@@ -190,7 +190,7 @@ public final class TickServer implements AutoCloseable {
         monitor.start(maintenance, limits.config().sampleInterval());
 
         totalOutbound = new TotalOutboundBudget(channels, config.write().totalBudgetBytes(limits.directMemoryBytes()),
-                responder);
+                config.write().highWaterMarkBytes(), TickServer::directMemoryUsed, responder);
         maintenance.scheduleWithFixedDelay(totalOutbound, TOTAL_OUTBOUND_SAMPLE_MS, TOTAL_OUTBOUND_SAMPLE_MS,
                 TimeUnit.MILLISECONDS);
 
@@ -343,11 +343,12 @@ public final class TickServer implements AutoCloseable {
         metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
                 + "(each connection's share of the outbound budget; shared batches count once per connection).",
                 this::pendingOutboundBytes);
-        metrics.gauge(ServerMetrics.OUTBOUND_TOTAL_BUDGET, "The server-wide budget on queued bytes "
-                + "(OUTBOUND_TOTAL_BUDGET_BYTES): above it the largest queues are closed as slow consumers.",
+        metrics.gauge(ServerMetrics.OUTBOUND_TOTAL_BUDGET, "The server-wide budget on queued data "
+                + "(OUTBOUND_TOTAL_BUDGET_BYTES): while direct memory in use exceeds it, the connection with the "
+                + "largest queue is closed as a slow consumer, one per 100 ms.",
                 () -> totalOutbound.budgetBytes());
-        metrics.counter(ServerMetrics.OUTBOUND_TOTAL_BUDGET_CUTS, "Connections closed as SLOW_CONSUMER because all "
-                + "connections together held more than the server-wide budget (also in "
+        metrics.counter(ServerMetrics.OUTBOUND_TOTAL_BUDGET_CUTS, "Connections closed as SLOW_CONSUMER because the "
+                + "direct memory in use exceeded the server-wide outbound budget (also in "
                 + ServerMetrics.SLOW_CONSUMER_DISCONNECTS + ").", List.of(),
                 Map.of(List.of(), () -> totalOutbound.cuts()));
         metrics.gauge(ServerMetrics.UNAUTHENTICATED_CONNECTIONS,

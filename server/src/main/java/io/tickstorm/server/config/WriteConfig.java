@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param highWaterMarkBytes Netty's write-buffer high water mark (low water is half); above it a channel is
  *     unwritable
  * @param deadline how long a channel may stay unwritable before it is closed as SLOW_CONSUMER
- * @param totalBudgetBytes unsent bytes all connections together may hold before the largest queues are closed as
- *     SLOW_CONSUMER; 0 derives it from the direct-memory budget, see {@link #totalBudgetBytes(long)}
+ * @param totalBudgetBytes direct memory queued data may take on the whole server before the largest queues are closed
+ *     as SLOW_CONSUMER, one by one; 0 derives it from the direct-memory budget, see {@link #totalBudgetBytes(long)}
  */
 public record WriteConfig(long outboundBudgetBytes, int highWaterMarkBytes, Duration deadline,
         long totalBudgetBytes) {

@@ -4,14 +4,14 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
 /**
- * Per-connection facts shared by the handlers of one channel and by the fan-out. Touched only on the channel's
- * event loop, so plain fields suffice.
+ * Per-connection facts shared by the handlers of one channel and by the fan-out. Written only on the channel's
+ * event loop; {@link #closing()} is also read by the server-wide outbound budget's sampler, hence volatile.
  */
 public final class ConnectionState {
 
     private static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf(ConnectionState.class, "state");
 
-    private boolean closing;
+    private volatile boolean closing;
     private String username;
 
     /** The state of {@code channel}, created on first use. */

@@ -2,7 +2,6 @@ package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import java.util.ArrayList;
 
 /**
@@ -38,7 +37,6 @@ final class Delivery implements Runnable {
     @Override
     public void run() {
         int written = 0;
-        int backlogged = 0;
         try {
             ArrayList<Subscriber> members = group.members;
             // Backwards, so that a member removed while we write (swap-remove) is never visited twice.
@@ -58,13 +56,9 @@ final class Delivery implements Runnable {
                 channel.writeAndFlush(batch.retainedDuplicate(), channel.voidPromise());
                 if (!subscriber.state.closing()) {
                     written++;
-                    if (hasUnsentBytes(channel)) {
-                        backlogged++;
-                    }
                 }
             }
         } finally {
-            group.backlogged = backlogged;
             batch.release();
             if (written > 0) {
                 stream.metrics.batchWritten(written, tickCount);
@@ -72,11 +66,5 @@ final class Delivery implements Runnable {
             }
             round.loopDone();
         }
-    }
-
-    /** After a flush: bytes left means the socket did not take them all, the reader is behind. */
-    private static boolean hasUnsentBytes(Channel channel) {
-        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-        return outbound != null && outbound.totalPendingWriteBytes() > 0;
     }
 }

@@ -53,6 +53,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     /** Full REALTIME batches that may be in flight per stream before the feed thread waits for the loops. */
     static final int MAX_IN_FLIGHT = 16;
+
     private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long NANOS_PER_MS = 1_000_000L;
 
@@ -73,6 +74,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private volatile boolean closed;
     /** REALTIME streams alive; while there are none the feed need not wake for every tick. */
     private volatile int realtimeStreams;
+
 
     private final SymbolUniverse universe;
     private final BarHistory history;

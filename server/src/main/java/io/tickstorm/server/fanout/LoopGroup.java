@@ -17,11 +17,6 @@ final class LoopGroup {
      * or by the feed thread before it sends the join (REALTIME), so a batch dispatched after that reaches them.
      */
     final AtomicInteger registered = new AtomicInteger();
-    /**
-     * Members that still had unsent bytes right after the last batch was written to them (their socket was full):
-     * written by each {@link Delivery}, read by the feed thread to judge congestion ({@link RealtimeBatching}).
-     */
-    volatile int backlogged;
 
     LoopGroup(EventLoop loop) {
         this.loop = loop;

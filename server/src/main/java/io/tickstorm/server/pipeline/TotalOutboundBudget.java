@@ -3,50 +3,78 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.tickstorm.server.connection.ErrorResponder;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import io.tickstorm.server.connection.ConnectionState;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The server-wide cap on queued bytes (PROTOCOL.md §5.8 under overload): each connection's outbound budget bounds
- * one slow reader, this bounds all of them together, so that memory stays within plan when every reader falls behind
- * at once. Sampled (every {@code SAMPLE_INTERVAL}) on the maintenance thread: when the connections together hold more
- * than the budget, the ones holding the most are closed as SLOW_CONSUMER, largest first, until the rest fit; the
- * others keep every byte they were sent.
+ * The server-wide memory budget for queued data (PROTOCOL.md §5.8 under overload): each connection's outbound budget
+ * bounds one slow reader, this bounds them all together, so that memory stays within plan when many readers fall
+ * behind at once. Sampled (every {@code SAMPLE_INTERVAL}) on the maintenance thread: while the direct memory in use
+ * exceeds the budget, the connection holding the most queued bytes is closed as SLOW_CONSUMER, one per sample, so the
+ * slowest go first and one by one; the others keep every byte they were sent.
  *
- * <p>Queued bytes are what each connection's budget counts (data, replay, PONG, ACK, ERROR; with TLS the plaintext
- * not yet encrypted and the records not yet sent), so a batch shared by plain-TCP subscribers counts once per
- * connection: a conservative bound on memory.
+ * <p>Memory, not the sum of the queues, is what is judged: a batch shared by a thousand plain-TCP subscribers is one
+ * buffer however many queues hold it, and the slowest connection is the one keeping the oldest batches alive. A
+ * connection is only closed for this while it holds at least one write high water mark queued (it is behind; memory
+ * held for other reasons is the resource monitor's business).
  */
 public final class TotalOutboundBudget implements Runnable {
 
     private final Iterable<Channel> channels;
     private final long budgetBytes;
+    private final long minimumQueueBytes;
+    private final LongSupplier memoryInUse;
     private final ErrorResponder responder;
     private final LongAdder cuts = new LongAdder();
-    private volatile long lastSampleBytes;
 
-    public TotalOutboundBudget(Iterable<Channel> channels, long budgetBytes, ErrorResponder responder) {
+    /**
+     * @param memoryInUse direct memory in use now (buffers of queued data live there)
+     * @param minimumQueueBytes the least a connection must hold queued to be closed for the budget
+     */
+    public TotalOutboundBudget(Iterable<Channel> channels, long budgetBytes, long minimumQueueBytes,
+            LongSupplier memoryInUse, ErrorResponder responder) {
         if (budgetBytes <= 0) {
             throw new IllegalArgumentException("the total outbound budget must be positive, got " + budgetBytes);
         }
         this.channels = channels;
         this.budgetBytes = budgetBytes;
+        this.minimumQueueBytes = minimumQueueBytes;
+        this.memoryInUse = memoryInUse;
         this.responder = responder;
     }
 
-    /** One sample: sums what every connection holds queued and sheds the largest queues while over budget. */
+    /** One sample: over budget, closes the connection with the largest queue (if it is behind at all). */
     @Override
     public void run() {
-        long total = queuedBytes();
-        lastSampleBytes = total;
-        if (total > budgetBytes) {
-            shed(total);
+        long inUse = memoryInUse.getAsLong();
+        if (inUse <= budgetBytes) {
+            return;
         }
+        Channel largest = null;
+        long largestBytes = minimumQueueBytes - 1;
+        for (Channel channel : channels) {
+            long bytes = queuedBytes(channel);
+            if (bytes > largestBytes && channel.isActive() && !ConnectionState.of(channel).closing()) {
+                largest = channel;
+                largestBytes = bytes;
+            }
+        }
+        if (largest == null) {
+            return;
+        }
+        Channel victim = largest;
+        String why = "server-wide outbound budget of " + budgetBytes + " bytes exceeded (" + inUse
+                + " bytes of direct memory in use; this connection held the most queued, " + largestBytes + ")";
+        victim.eventLoop().execute(() -> {
+            if (!ConnectionState.of(victim).closing()) {
+                cuts.increment();
+                responder.slowConsumer(victim, why);
+            }
+        });
     }
 
-    /** Bytes all connections hold queued now. */
+    /** Bytes all connections hold queued now (shared batches once per connection). */
     public long queuedBytes() {
         long total = 0;
         for (Channel channel : channels) {
@@ -59,39 +87,9 @@ public final class TotalOutboundBudget implements Runnable {
         return budgetBytes;
     }
 
-    /** Connections closed because the total was over budget. */
+    /** Connections closed because memory was over budget. */
     public long cuts() {
         return cuts.sum();
-    }
-
-    /** What the last sample found queued. */
-    public long lastSampleBytes() {
-        return lastSampleBytes;
-    }
-
-    private void shed(long total) {
-        record Queue(Channel channel, long bytes) {
-        }
-        List<Queue> queues = new ArrayList<>();
-        for (Channel channel : channels) {
-            long bytes = queuedBytes(channel);
-            if (bytes > 0) {
-                queues.add(new Queue(channel, bytes));
-            }
-        }
-        queues.sort(Comparator.comparingLong(Queue::bytes).reversed());
-        long remaining = total;
-        for (Queue queue : queues) {
-            if (remaining <= budgetBytes) {
-                break;
-            }
-            remaining -= queue.bytes();
-            cuts.increment();
-            String why = "server-wide outbound budget of " + budgetBytes + " bytes exceeded (" + total
-                    + " bytes queued on all connections, " + queue.bytes() + " on this one; the largest queues go first)";
-            Channel channel = queue.channel();
-            channel.eventLoop().execute(() -> responder.slowConsumer(channel, why));
-        }
     }
 
     private static long queuedBytes(Channel channel) {

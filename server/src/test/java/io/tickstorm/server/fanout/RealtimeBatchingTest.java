@@ -51,7 +51,7 @@ class RealtimeBatchingTest {
     }
 
     @Test
-    void pendingTicksGoAtOnceWhenNothingIsInFlightAndReadersKeepUp() {
+    void pendingTicksGoAtOnceWhenNothingIsInFlight() {
         pendingSince(1_000 * MS);
         assertEquals(0, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS));
     }
@@ -69,34 +69,5 @@ class RealtimeBatchingTest {
         RealtimeBatching batching = new RealtimeBatching(20 * MS);
         assertEquals(15 * MS, batching.dueInNanos(stream, 1_005 * MS));
         assertEquals(0, batching.dueInNanos(stream, 1_020 * MS));
-    }
-
-    @Test
-    void aSlowMinorityDoesNotHoldTheOthersBack() {
-        pendingSince(1_000 * MS);
-        stream.groups[0].backlogged = 6;
-        stream.groups[1].backlogged = 4;
-        assertEquals(0, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS), "10 of 100 backlogged");
-    }
-
-    @Test
-    void aCongestedStreamGrowsItsBatchesForAtMostTheCongestedHold() {
-        pendingSince(1_000 * MS);
-        stream.groups[0].backlogged = 6;
-        stream.groups[1].backlogged = 5;
-        RealtimeBatching batching = new RealtimeBatching(0);
-        assertEquals(RealtimeBatching.CONGESTED_HOLD_NANOS, batching.dueInNanos(stream, 1_000 * MS),
-                "11 of 100 backlogged");
-        assertEquals(0, batching.dueInNanos(stream, 1_000 * MS + RealtimeBatching.CONGESTED_HOLD_NANOS));
-        stream.groups[0].backlogged = 0;
-        stream.groups[1].backlogged = 0;
-        assertEquals(0, batching.dueInNanos(stream, 1_001 * MS), "readers caught up: no more holding");
-    }
-
-    @Test
-    void aLongerBatchWindowIsNotShortenedByCongestion() {
-        pendingSince(1_000 * MS);
-        stream.groups[0].backlogged = 50;
-        assertEquals(100 * MS, new RealtimeBatching(100 * MS).dueInNanos(stream, 1_000 * MS));
     }
 }

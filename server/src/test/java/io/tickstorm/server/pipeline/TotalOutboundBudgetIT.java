@@ -17,9 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server-wide outbound budget: four subscribers that stop reading together hold more than it long before any of
- * them reaches its own (much larger) budget, so the server closes them as slow consumers by the total, while a
- * subscriber that reads keeps every batch.
+ * The server-wide outbound budget: with more direct memory in use than it allows, four subscribers that stop reading
+ * are closed as slow consumers one by one, each once it holds a high water mark queued and long before it reaches
+ * its own (much larger) budget, while a subscriber that reads keeps every batch.
  */
 class TotalOutboundBudgetIT {
 
