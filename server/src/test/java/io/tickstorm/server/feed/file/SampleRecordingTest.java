@@ -88,7 +88,7 @@ class SampleRecordingTest {
         double ask = round(Math.max(bid + tickSize, price + random.nextInt(0, 3) * tickSize), DECIMALS[s]);
         double volume = switch (SYMBOLS[s]) {
             case "BTC-USD" -> random.nextInt(1, 20_000) / 10_000.0;
-            case "EURUSD" -> random.nextInt(1, 200) * 100_000.0; // 1.5E7 and such: Java's exponent form
+            case "EURUSD" -> random.nextInt(1, 200) * 100_000.0; // 15000000.0 and such: large, printed plain
             default -> random.nextInt(1, 20) * 100.0;
         };
         long unit = SYMBOLS[s].equals("EURUSD") ? 1_000_000 : SYMBOLS[s].equals("BTC-USD") ? 1 : 100;
