@@ -1,6 +1,7 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +18,10 @@ final class LoopGroup {
      * or by the feed thread before it sends the join (REALTIME), so a batch dispatched after that reaches them.
      */
     final AtomicInteger registered = new AtomicInteger();
+    /** The delivery writing to the members now, possibly over several turns of the loop (loop only). */
+    Delivery current;
+    /** Deliveries of later batches waiting for {@link #current} (loop only): a stream's batches stay in order. */
+    final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
 
     LoopGroup(EventLoop loop) {
         this.loop = loop;
