@@ -307,7 +307,8 @@ public record LoadOptions(
                 "  --server-gc (jcmd GC.run: heap per connection)",
                 "  --json FILE (also write the report as JSON; stdout has the table only)  --full-decode",
                 "  --progress-seconds S (5: a progress line on stderr every S seconds; 0 = none)",
-                "  --settle-timeout-seconds S (120)  --connect-timeout-ms MS (10000)");
+                "  --settle-timeout-seconds S (120)  --connect-timeout-ms MS (10000)",
+                "  --version (print the version and exit)  --help");
     }
 
     /** Flag reader: {@code --flag value} pairs and bare boolean flags; the last occurrence wins. */

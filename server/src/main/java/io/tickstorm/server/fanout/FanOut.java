@@ -53,7 +53,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     /** Full REALTIME batches that may be in flight per stream before the feed thread waits for the loops. */
     static final int MAX_IN_FLIGHT = 16;
-
     private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long NANOS_PER_MS = 1_000_000L;
 
@@ -74,7 +73,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private volatile boolean closed;
     /** REALTIME streams alive; while there are none the feed need not wake for every tick. */
     private volatile int realtimeStreams;
-
 
     private final SymbolUniverse universe;
     private final BarHistory history;
@@ -336,7 +334,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
 
     /**
      * The feed's timer turn, once every tick so far has been through {@link #onTicks}: sends REALTIME batches held
-     * back while their streams were busy or congested, snapshots of waiting joins, and conflation intervals that
+     * back while their streams were busy, snapshots of waiting joins, and conflation intervals that
      * ended.
      */
     @Override
