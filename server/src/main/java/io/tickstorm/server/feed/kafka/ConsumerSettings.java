@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -111,6 +112,13 @@ public final class ConsumerSettings {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // A value the client refuses (a template's PLACEHOLDER, a typo) would otherwise fail every connection attempt
+        // and look like an unreachable broker: refuse it at startup instead.
+        try {
+            ConsumerConfig.configDef().parse(properties);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(VARIABLE + "=" + config.propertiesFile() + ": " + e.getMessage(), e);
+        }
         return properties;
     }
 }

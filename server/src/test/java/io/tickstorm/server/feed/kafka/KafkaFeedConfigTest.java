@@ -89,6 +89,18 @@ class KafkaFeedConfigTest {
     }
 
     @Test
+    void aValueTheKafkaClientRefusesStopsStartupNamingTheFile() throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=PLACEHOLDER\n");
+        FeedConfig config = feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
+                + file + "\" }");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConsumerSettings.consumer(config.kafka()));
+        assertTrue(e.getMessage().contains("KAFKA_PROPERTIES_FILE=" + file), e.getMessage());
+        assertTrue(e.getMessage().contains("security.protocol"), e.getMessage());
+    }
+
+    @Test
     void aMissingPropertiesFileStopsStartup() {
         assertMessage(() -> feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
                 + dir.resolve("absent.properties") + "\" }"), "no such file");
