@@ -40,7 +40,7 @@ public record BuildInfo(String version, String commit) {
         return "tick-storm-" + component + " " + version + " (commit " + commit + ")";
     }
 
-    /** An unfiltered placeholder ({@code ${...}}, as when run from an IDE without Maven) counts as unknown. */
+    /** A value Maven did not filter ({@code ${...}}, as when run from an IDE) counts as unknown. */
     private static String known(String value) {
         return value == null || value.isBlank() || value.startsWith("${") ? UNKNOWN : value.trim();
     }

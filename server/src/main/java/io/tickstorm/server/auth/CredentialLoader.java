@@ -1,11 +1,10 @@
 package io.tickstorm.server.auth;
 
+import io.tickstorm.server.config.PolledFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,18 +35,14 @@ final class CredentialLoader {
 
     private static final int DECOY_SECRET_BYTES = 32;
 
-    private final Optional<Path> file;
+    private final Optional<PolledFile> file;
     private final String plainUsername;
     private final byte[] plainPassword;
     private final SecureRandom random;
     private PasswordHash plainHash;
-    /** Digest of the last content a reload rejected, so a broken file is reported once, not at every poll. */
-    private byte[] rejectedDigest = new byte[0];
-    /** Whether the last reload could not read the file; reported once until a read succeeds again. */
-    private boolean readFailing;
 
     CredentialLoader(AuthConfig config, SecureRandom random) {
-        this.file = config.credentialsFile();
+        this.file = config.credentialsFile().map(path -> new PolledFile(path, CredentialLoader::read));
         this.plainUsername = config.username();
         this.plainPassword = config.password().getBytes(StandardCharsets.UTF_8);
         this.random = random;
@@ -59,7 +54,7 @@ final class CredentialLoader {
      * @throws CredentialsFileException if the file is unreadable or malformed, or defines the plain user again
      */
     synchronized CredentialStore initial() {
-        byte[] content = file.map(CredentialLoader::read).orElse(new byte[0]);
+        byte[] content = file.map(PolledFile::read).orElse(new byte[0]);
         Map<String, PasswordHash> fileUsers = parse(content);
         if (!plainUsername.isEmpty()) {
             PasswordHash template = dominant(fileUsers);
@@ -83,38 +78,19 @@ final class CredentialLoader {
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        byte[] content;
-        try {
-            content = read(file.get());
-            readFailing = false;
-        } catch (CredentialsFileException e) {
-            if (readFailing) {
-                return Optional.empty();
-            }
-            readFailing = true;
-            throw e;
-        }
-        byte[] digest = sha256(content);
-        if (current.loadedFrom(digest) || MessageDigest.isEqual(digest, rejectedDigest)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(build(parse(content), content, current.decoy()));
-        } catch (CredentialsFileException e) {
-            rejectedDigest = digest;
-            throw e;
-        }
+        return file.get().reload(current::loadedFrom,
+                (content, digest) -> build(parse(content), content, current.decoy()));
     }
 
     private Map<String, PasswordHash> parse(byte[] content) {
-        return file.isEmpty() ? Map.of() : CredentialsFile.parse(file.get().toString(), content);
+        return file.isEmpty() ? Map.of() : CredentialsFile.parse(file.get().path().toString(), content);
     }
 
     private CredentialStore build(Map<String, PasswordHash> fileUsers, byte[] content, PasswordHash previousDecoy) {
         Map<String, PasswordHash> users = new LinkedHashMap<>(fileUsers);
         if (plainHash != null && users.putIfAbsent(plainUsername, plainHash) != null) {
             throw new CredentialsFileException("tick-storm.auth.username '" + plainUsername
-                    + "' is also defined in credentials file " + file.map(Path::toString).orElse(""));
+                    + "' is also defined in credentials file " + file.map(polled -> polled.path().toString()).orElse(""));
         }
         PasswordHash template = dominant(users);
         if (template != null) {
@@ -130,7 +106,7 @@ final class CredentialLoader {
         } else {
             decoy = template.rehash(randomSecret(), random);
         }
-        return new CredentialStore(users, decoy, sha256(content));
+        return new CredentialStore(users, decoy, PolledFile.sha256(content));
     }
 
     /** A hash with the cost most users share (the first met on a tie), or null without users. */
@@ -181,14 +157,6 @@ final class CredentialLoader {
             return Files.readAllBytes(path);
         } catch (IOException e) {
             throw new CredentialsFileException("cannot read credentials file " + path + ": " + e, e);
-        }
-    }
-
-    private static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

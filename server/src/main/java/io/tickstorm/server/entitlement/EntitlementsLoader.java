@@ -1,10 +1,9 @@
 package io.tickstorm.server.entitlement;
 
+import io.tickstorm.server.config.PolledFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,15 +14,11 @@ import java.util.Optional;
  */
 final class EntitlementsLoader {
 
-    private final Optional<Path> file;
+    private final Optional<PolledFile> file;
     private final SymbolPatterns fallback;
-    /** Digest of the last content a reload rejected. */
-    private byte[] rejectedDigest = new byte[0];
-    /** Whether the last reload could not read the file. */
-    private boolean readFailing;
 
     EntitlementsLoader(EntitlementsConfig config) {
-        this.file = config.file();
+        this.file = config.file().map(path -> new PolledFile(path, EntitlementsLoader::read));
         this.fallback = config.fallback().patterns();
     }
 
@@ -36,8 +31,8 @@ final class EntitlementsLoader {
         if (file.isEmpty()) {
             return new Entitlements(Map.of(), fallback, new byte[0]);
         }
-        byte[] content = read(file.get());
-        return new Entitlements(EntitlementsFile.parse(file.get().toString(), content), fallback, sha256(content));
+        byte[] content = file.get().read();
+        return snapshot(content, PolledFile.sha256(content));
     }
 
     /**
@@ -50,28 +45,12 @@ final class EntitlementsLoader {
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        byte[] content;
-        try {
-            content = read(file.get());
-            readFailing = false;
-        } catch (EntitlementsFileException e) {
-            if (readFailing) {
-                return Optional.empty();
-            }
-            readFailing = true;
-            throw e;
-        }
-        byte[] digest = sha256(content);
-        if (current.loadedFrom(digest) || MessageDigest.isEqual(digest, rejectedDigest)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Entitlements(EntitlementsFile.parse(file.get().toString(), content), fallback,
-                    digest));
-        } catch (EntitlementsFileException e) {
-            rejectedDigest = digest;
-            throw e;
-        }
+        return file.get().reload(current::loadedFrom, this::snapshot);
+    }
+
+    private Entitlements snapshot(byte[] content, byte[] digest) {
+        return new Entitlements(EntitlementsFile.parse(file.orElseThrow().path().toString(), content), fallback,
+                digest);
     }
 
     private static byte[] read(Path path) {
@@ -79,14 +58,6 @@ final class EntitlementsLoader {
             return Files.readAllBytes(path);
         } catch (IOException e) {
             throw new EntitlementsFileException("cannot read entitlements file " + path + ": " + e, e);
-        }
-    }
-
-    private static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

@@ -205,31 +205,13 @@ final class ConflatedFanOut {
         long originNanos = builder.oldestTickNanos();
         long sequence = ++stream.sequence;
         ByteBuf batch = builder.finish(System.currentTimeMillis(), sequence, false);
-        int loopCount = 0;
-        for (LoopGroup group : stream.groups) {
-            if (group.registered.get() > 0) {
-                loopCount++;
-            }
-        }
+        int loopCount = Dispatch.loopsWithSubscribers(stream);
         if (loopCount == 0) {
             batch.release();
             return;
         }
         // No in-flight count: a conflated stream never holds the feed back (see the class comment).
-        Round round = new Round(loopCount, System.nanoTime(), stream.metrics, null, null);
-        int dispatched = 0;
-        for (LoopGroup group : stream.groups) {
-            if (group.registered.get() > 0 && dispatched < loopCount) {
-                dispatched++;
-                group.loop.execute(new Delivery(context, stream, group, batch.retain(), sequence, tickCount,
-                        originNanos, round));
-            }
-        }
-        // A loop whose last subscriber left between counting and dispatching still completes the round.
-        for (; dispatched < loopCount; dispatched++) {
-            round.loopDone();
-        }
-        batch.release();
+        Dispatch.toLoops(context, stream, batch, sequence, tickCount, originNanos, loopCount, null, null);
     }
 
     /** One snapshot per stream and pump, whatever the number of joiners: each gets a duplicate of the same bytes. */

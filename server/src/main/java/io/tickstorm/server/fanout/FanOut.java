@@ -11,7 +11,6 @@ import io.tickstorm.server.feed.BarHistory;
 import io.tickstorm.server.feed.BarMode;
 import io.tickstorm.server.feed.BarSet;
 import io.tickstorm.server.feed.FeedListener;
-import io.tickstorm.server.feed.LatestTicks;
 import io.tickstorm.server.feed.MarketView;
 import io.tickstorm.server.feed.SymbolUniverse;
 import io.tickstorm.server.feed.TickBlock;
@@ -23,10 +22,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Turns the feed into DATA_BATCH frames for every subscriber (DESIGN.md §3, PROTOCOL.md §5.2, §5.3, §5.5, §5.6).
@@ -44,16 +40,13 @@ import java.util.concurrent.locks.LockSupport;
  *       Whichever happens first, the subscriber gets every later batch, and batches it already has from its
  *       snapshot or replay are skipped by sequence number. A replay is streamed as the connection drains
  *       ({@link ReplayStreamer}), which keeps that order and joins the group once it has caught up.
- *   <li>REALTIME: joins are served by the feed thread itself, between batches: it seals what is pending, takes the
+ *   <li>REALTIME ({@link RealtimeFanOut}): joins are served by the feed thread itself, between batches: it seals what is pending, takes the
  *       latest state of the subscribed symbols, and queues the snapshot on the subscriber's loop ahead of every later
  *       batch.
  * </ul>
  */
 public final class FanOut implements FeedListener, AutoCloseable {
 
-    /** Full REALTIME batches that may be in flight per stream before the feed thread waits for the loops. */
-    static final int MAX_IN_FLIGHT = 16;
-    private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long NANOS_PER_MS = 1_000_000L;
 
     private final FanOutContext context;
@@ -69,8 +62,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final Map<StreamKey, Stream> streams = new HashMap<>();
     private volatile Stream[] secondStreams = new Stream[0];
     private volatile Stream[] minuteStreams = new Stream[0];
-    private final ConcurrentLinkedQueue<RealtimeStream> newRealtime = new ConcurrentLinkedQueue<>();
-    private volatile boolean closed;
     /** REALTIME streams alive; while there are none the feed need not wake for every tick. */
     private volatile int realtimeStreams;
 
@@ -78,15 +69,14 @@ public final class FanOut implements FeedListener, AutoCloseable {
     private final BarHistory history;
     private final Runnable wakeFeed;
     private final SubscriptionValidator validator;
+    /** REALTIME streams' feed side: coalescing, sealing and serving joins (PROTOCOL.md §5.6). */
+    private final RealtimeFanOut realtime;
     /** Conflated REALTIME streams (PROTOCOL.md §5.6): their own registry, fed by the callbacks below. */
     private final ConflatedFanOut conflated;
 
     // Feed thread only.
-    private final List<RealtimeStream> realtime = new ArrayList<>();
     private final BatchBuilder secondBuilder;
     private final BatchBuilder minuteBuilder;
-    private final LatestTicks latest;
-    private final RealtimeBatching batching;
 
     /** A fan-out over the event loops of {@code workers}, reading the market through {@code market}. */
     public FanOut(FanOutContext context, EventLoopGroup workers, ServerMetrics metrics, MarketView market) {
@@ -94,7 +84,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
         this.metrics = metrics;
         this.universe = market.universe();
         this.history = market.history();
-        this.latest = market.latest();
         this.wakeFeed = market.wake();
         this.validator = new SubscriptionValidator(universe, history);
         List<EventLoop> list = new ArrayList<>();
@@ -114,8 +103,8 @@ public final class FanOut implements FeedListener, AutoCloseable {
         }
         secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
         minuteBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.MINUTE_VALUE);
-        batching = new RealtimeBatching(context.batchWindowNanos());
-        conflated = new ConflatedFanOut(context, metrics, loops, loopIndex, universe, latest, wakeFeed);
+        realtime = new RealtimeFanOut(context, metrics, universe, market.latest(), wakeFeed);
+        conflated = new ConflatedFanOut(context, metrics, loops, loopIndex, universe, market.latest(), wakeFeed);
     }
 
     /** The most symbols one SECOND/MINUTE batch is guaranteed to hold at {@code maxPayloadBytes}. */
@@ -237,7 +226,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
                 if (key.mode() == SubscriptionMode.REALTIME) {
                     RealtimeStream live = new RealtimeStream(key, universe.capacity(), loops, mm, new BatchBuilder(
                             context.allocator(), context.maxPayloadBytes(), SubscriptionMode.REALTIME_VALUE));
-                    newRealtime.add(live);
+                    realtime.start(live);
                     realtimeStreams++;
                     stream = live;
                 } else {
@@ -303,32 +292,19 @@ public final class FanOut implements FeedListener, AutoCloseable {
             if (stream.dead) {
                 continue;
             }
-            int loopsWithSubscribers = loopsWithSubscribers(stream);
+            int loopsWithSubscribers = Dispatch.loopsWithSubscribers(stream);
             if (loopsWithSubscribers == 0) {
                 continue;
             }
             int ticks = BarSetEncoder.add(builder, bars, stream.key);
             ByteBuf batch = builder.finish(System.currentTimeMillis(), bars.sequence(), false);
-            dispatch(stream, batch, bars.sequence(), ticks, originNanos, loopsWithSubscribers, null);
+            Dispatch.toLoops(context, stream, batch, bars.sequence(), ticks, originNanos, loopsWithSubscribers, null, null);
         }
     }
 
     @Override
     public void onTicks(TickBlock block) {
-        adoptNewStreams();
-        long nowNanos = System.nanoTime();
-        for (int s = realtime.size() - 1; s >= 0; s--) {
-            RealtimeStream stream = realtime.get(s);
-            if (retireIfDead(stream, s)) {
-                continue;
-            }
-            stream.learnSymbols(universe);
-            append(stream, block);
-            if (batching.dueInNanos(stream, nowNanos) == 0) {
-                seal(stream);
-            }
-            serveJoins(stream);
-        }
+        realtime.onTicks(block);
         conflated.onTicks(block);
     }
 
@@ -339,172 +315,12 @@ public final class FanOut implements FeedListener, AutoCloseable {
      */
     @Override
     public long onPump(long nowEpochNanos) {
-        return Math.min(sendHeld(nowEpochNanos), conflated.onPump(nowEpochNanos));
-    }
-
-    /** Returns the feed-clock time by which held REALTIME batches are next due, or {@link Long#MAX_VALUE}. */
-    private long sendHeld(long nowEpochNanos) {
-        adoptNewStreams();
-        long nowNanos = System.nanoTime();
-        long nextDelayNanos = Long.MAX_VALUE;
-        for (int s = realtime.size() - 1; s >= 0; s--) {
-            RealtimeStream stream = realtime.get(s);
-            if (retireIfDead(stream, s)) {
-                continue;
-            }
-            long due = batching.dueInNanos(stream, nowNanos);
-            if (due == 0) {
-                seal(stream);
-            } else {
-                nextDelayNanos = Math.min(nextDelayNanos, due);
-            }
-            serveJoins(stream);
-        }
-        return nextDelayNanos == Long.MAX_VALUE ? Long.MAX_VALUE : nowEpochNanos + nextDelayNanos;
-    }
-
-    private void adoptNewStreams() {
-        for (RealtimeStream created; (created = newRealtime.poll()) != null; ) {
-            realtime.add(created);
-        }
-    }
-
-    private boolean retireIfDead(RealtimeStream stream, int index) {
-        if (!stream.dead) {
-            return false;
-        }
-        stream.pending.discard();
-        realtime.remove(index);
-        return true;
-    }
-
-    private void append(RealtimeStream stream, TickBlock block) {
-        boolean[] wanted = stream.wanted;
-        BatchBuilder pending = stream.pending;
-        for (int i = 0, n = block.count(); i < n; i++) {
-            int symbol = block.symbolIndex(i);
-            if (!wanted[symbol]) {
-                continue;
-            }
-            byte[] name = universe.symbolBytes(symbol);
-            long timestampMs = block.timestampMs(i);
-            int size = pending.tickSize(name, timestampMs, block.price(i), block.volume(i), block.bid(i),
-                    block.ask(i), block.bidSize(i), block.askSize(i));
-            if (!pending.fits(size)) {
-                awaitCapacity(stream);
-                seal(stream);
-            }
-            if (pending.isEmpty()) {
-                stream.firstPendingNanos = System.nanoTime();
-            }
-            pending.add(size, name, timestampMs, block.price(i), block.volume(i), block.bid(i), block.ask(i),
-                    block.bidSize(i), block.askSize(i), block.timestampNanos(i));
-        }
-    }
-
-    /** Backpressure: with too many full batches in flight the feed waits for the loops (it falls behind, honestly). */
-    private void awaitCapacity(RealtimeStream stream) {
-        while (stream.inFlight.get() >= MAX_IN_FLIGHT && !stream.dead && !closed) {
-            LockSupport.parkNanos(BACKPRESSURE_PARK_NANOS);
-        }
-    }
-
-    private void seal(RealtimeStream stream) {
-        int tickCount = stream.pending.tickCount();
-        long originNanos = stream.pending.oldestTickNanos();
-        long sequence = ++stream.sequence;
-        ByteBuf batch = stream.pending.finish(System.currentTimeMillis(), sequence, false);
-        int loopsWithSubscribers = loopsWithSubscribers(stream);
-        if (loopsWithSubscribers == 0) {
-            batch.release();
-            return;
-        }
-        stream.inFlight.incrementAndGet();
-        dispatch(stream, batch, sequence, tickCount, originNanos, loopsWithSubscribers, stream.inFlight);
-    }
-
-    /** Snapshots for the stream's waiting joins, after sealing what is pending (it precedes their snapshot). */
-    private void serveJoins(RealtimeStream stream) {
-        if (stream.joins.isEmpty()) {
-            return;
-        }
-        if (!stream.pending.isEmpty()) {
-            seal(stream);
-        }
-        BatchBuilder builder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(),
-                SubscriptionMode.REALTIME_VALUE);
-        for (Subscriber subscriber; (subscriber = stream.joins.poll()) != null; ) {
-            if (subscriber.left) {
-                continue;
-            }
-            subscriber.group.registered.incrementAndGet();
-            // The latest ticks are exactly those delivered so far: this runs in onTicks, after the block's ticks.
-            for (int symbol : stream.symbols(universe)) {
-                if (latest.seen(symbol)) {
-                    addLatestTick(builder, symbol);
-                }
-            }
-            ByteBuf snapshot = builder.finish(System.currentTimeMillis(), stream.sequence, true);
-            long sequence = stream.sequence;
-            Subscriber joining = subscriber;
-            subscriber.group.loop.execute(() -> completeJoin(joining, snapshot, sequence));
-        }
-    }
-
-    private void addLatestTick(BatchBuilder builder, int symbol) {
-        byte[] name = universe.symbolBytes(symbol);
-        long timestampMs = latest.timestampMs(symbol);
-        int size = builder.tickSize(name, timestampMs, latest.price(symbol), latest.volume(symbol),
-                latest.bid(symbol), latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol));
-        builder.add(size, name, timestampMs, latest.price(symbol), latest.volume(symbol), latest.bid(symbol),
-                latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol), latest.timestampNanos(symbol));
-    }
-
-    /** On the subscriber's loop: the snapshot goes out ahead of every batch the feed dispatched after it. */
-    private void completeJoin(Subscriber subscriber, ByteBuf snapshot, long sequence) {
-        Channel channel = subscriber.channel;
-        if (subscriber.left || !channel.isActive() || subscriber.state.closing()) {
-            snapshot.release();
-            subscriber.group.registered.decrementAndGet();
-            return;
-        }
-        subscriber.lastSequence = sequence;
-        channel.writeAndFlush(snapshot, channel.voidPromise());
-        metrics.framesSent(FrameType.DATA_BATCH, 1);
-        subscriber.group.add(subscriber);
+        return Math.min(realtime.sendHeld(nowEpochNanos), conflated.onPump(nowEpochNanos));
     }
 
     private ByteBuf encodeBars(BatchBuilder builder, BarSet bars, Stream stream, long nowMs, boolean snapshot) {
         BarSetEncoder.add(builder, bars, stream.key);
         return builder.finish(nowMs, bars.sequence(), snapshot);
-    }
-
-    private static int loopsWithSubscribers(Stream stream) {
-        int count = 0;
-        for (LoopGroup group : stream.groups) {
-            if (group.registered.get() > 0) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private void dispatch(Stream stream, ByteBuf batch, long sequence, int tickCount, long originNanos, int loopCount,
-            AtomicInteger inFlight) {
-        Round round = new Round(loopCount, System.nanoTime(), stream.metrics, inFlight, wakeFeed);
-        int dispatched = 0;
-        for (LoopGroup group : stream.groups) {
-            if (group.registered.get() > 0 && dispatched < loopCount) {
-                dispatched++;
-                group.loop.execute(new Delivery(context, stream, group, batch.retain(), sequence, tickCount,
-                        originNanos, round));
-            }
-        }
-        // A loop whose last subscriber left between counting and dispatching still completes the round.
-        for (; dispatched < loopCount; dispatched++) {
-            round.loopDone();
-        }
-        batch.release();
     }
 
     /**
@@ -513,13 +329,6 @@ public final class FanOut implements FeedListener, AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
-        for (RealtimeStream stream : realtime) {
-            stream.pending.discard();
-        }
-        for (RealtimeStream stream; (stream = newRealtime.poll()) != null; ) {
-            stream.pending.discard();
-        }
-        realtime.clear();
+        realtime.close();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tickstorm.protocol.cli.TickClientCli;
 import io.tickstorm.protocol.client.ReconnectPolicy;
@@ -185,12 +186,15 @@ class ResumingSubscriptionIT {
         }
     }
 
+    /** Waits for the CLI to print {@code lines} lines; the bound only keeps a broken run from hanging. */
     private static void waitForLines(ByteArrayOutputStream out, int lines) throws InterruptedException {
-        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (out.toString(StandardCharsets.UTF_8).split("\n").length < lines || out.size() == 0) {
-            assertTrue(System.nanoTime() - deadlineNanos < 0, "no " + lines + " lines within " + WAIT_SECONDS + " s");
+        for (int polls = 0; polls < WAIT_SECONDS * 20; polls++) {
+            if (out.size() > 0 && out.toString(StandardCharsets.UTF_8).split("\n").length >= lines) {
+                return;
+            }
             Thread.sleep(50);
         }
+        fail("the CLI printed fewer than " + lines + " lines: " + out.toString(StandardCharsets.UTF_8));
     }
 
     private static long lastTimestamp(List<DataBatch> batches) {
