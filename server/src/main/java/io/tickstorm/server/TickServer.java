@@ -20,7 +20,6 @@ import io.tickstorm.limits.Resource;
 import io.tickstorm.limits.ResourceBreachListener;
 import io.tickstorm.limits.ResourceMonitor;
 import io.tickstorm.protocol.proto.ErrorCode;
-import io.tickstorm.protocol.proto.SubscriptionMode;
 import io.tickstorm.server.admission.AdmissionControl;
 import io.tickstorm.server.admission.Refusal;
 import io.tickstorm.server.admission.RefusalReason;
@@ -65,7 +64,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,7 +72,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,33 +337,14 @@ public final class TickServer implements AutoCloseable {
     private void registerGauges() {
         metrics.gauge(ServerMetrics.ACTIVE_CONNECTIONS, "Connections currently open (admitted).",
                 () -> admission.activeConnections());
-        metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
-                + "(each connection's share of the outbound budget; shared batches count once per connection).",
-                this::pendingOutboundBytes);
-        metrics.gauge(ServerMetrics.OUTBOUND_TOTAL_BUDGET, "The server-wide budget on queued data "
-                + "(OUTBOUND_TOTAL_BUDGET_BYTES): while direct memory in use exceeds it, the connection with the "
-                + "largest queue is closed as a slow consumer, one per 100 ms.",
-                () -> totalOutbound.budgetBytes());
-        metrics.counter(ServerMetrics.OUTBOUND_TOTAL_BUDGET_CUTS, "Connections closed as SLOW_CONSUMER because the "
-                + "direct memory in use exceeded the server-wide outbound budget (also in "
-                + ServerMetrics.SLOW_CONSUMER_DISCONNECTS + ").", List.of(),
-                Map.of(List.of(), () -> totalOutbound.cuts()));
+        totalOutbound.registerMetrics(metrics);
         metrics.gauge(ServerMetrics.UNAUTHENTICATED_CONNECTIONS,
                 "Connections admitted that have not authenticated yet (TLS handshake and AUTH included).",
                 () -> admission.unauthenticatedConnections());
         metrics.gauge(ServerMetrics.PRE_AUTH_BUFFERED_BYTES,
                 "Bytes unauthenticated connections have sent and the server not yet consumed (the pre-auth budget "
                         + "in use).", () -> preAuthBudget.usedBytes());
-        metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
-                () -> fanOut.streamCount());
-        Map<List<String>, DoubleSupplier> subscriptions = new LinkedHashMap<>();
-        for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
-                SubscriptionMode.REALTIME)) {
-            subscriptions.put(List.of(mode.name().toLowerCase(Locale.ROOT)), () -> fanOut.subscriptions(mode));
-        }
-        subscriptions.put(List.of(ServerMetrics.MODE_REALTIME_CONFLATED), () -> fanOut.conflatedSubscriptions());
-        metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"),
-                subscriptions);
+        fanOut.registerMetrics(metrics);
         FeedGauges.register(metrics, feed);
         ResourceGauges.register(metrics, limits, monitor);
         metrics.counter(ServerMetrics.AUTH_CACHE_HITS, "AUTH requests answered from the verification cache.",

@@ -19,6 +19,9 @@ import io.tickstorm.server.metrics.ServerMetrics.ModeMetrics;
 import io.tickstorm.server.connection.ConnectionState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         }
         for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
                 SubscriptionMode.REALTIME)) {
-            modeMetrics.put(mode, metrics.mode(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            modeMetrics.put(mode, metrics.mode(mode.name().toLowerCase(Locale.ROOT)));
             subscriptions.put(mode, new AtomicInteger());
         }
         secondBuilder = new BatchBuilder(context.allocator(), context.maxPayloadBytes(), SubscriptionMode.SECOND_VALUE);
@@ -146,6 +149,19 @@ public final class FanOut implements FeedListener, AutoCloseable {
     /** Conflated REALTIME subscriptions (for {@code tick_storm_subscriptions{mode="realtime_conflated"}}). */
     public int conflatedSubscriptions() {
         return conflated.subscriptions();
+    }
+
+    /** Exports the streams alive and the subscriptions by mode. */
+    public void registerMetrics(ServerMetrics metrics) {
+        metrics.gauge(ServerMetrics.STREAMS, "Shared streams alive (subscribers with the same mode and symbols).",
+                this::streamCount);
+        Map<List<String>, DoubleSupplier> byMode = new LinkedHashMap<>();
+        for (SubscriptionMode mode : List.of(SubscriptionMode.SECOND, SubscriptionMode.MINUTE,
+                SubscriptionMode.REALTIME)) {
+            byMode.put(List.of(mode.name().toLowerCase(Locale.ROOT)), () -> subscriptions(mode));
+        }
+        byMode.put(List.of(ServerMetrics.MODE_REALTIME_CONFLATED), this::conflatedSubscriptions);
+        metrics.gauge(ServerMetrics.SUBSCRIPTIONS, "Subscribed connections, by mode.", List.of("mode"), byMode);
     }
 
     /** Subscribed connections of {@code mode} (for {@code tick_storm_subscriptions}). */

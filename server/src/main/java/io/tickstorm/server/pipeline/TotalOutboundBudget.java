@@ -3,6 +3,9 @@ package io.tickstorm.server.pipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.tickstorm.server.connection.ErrorResponder;
+import io.tickstorm.server.metrics.ServerMetrics;
+import java.util.List;
+import java.util.Map;
 import io.tickstorm.server.connection.ConnectionState;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,6 +75,19 @@ public final class TotalOutboundBudget implements Runnable {
                 responder.slowConsumer(victim, why);
             }
         });
+    }
+
+    /** Exports the queued bytes, the budget and the connections closed for it. */
+    public void registerMetrics(ServerMetrics metrics) {
+        metrics.gauge(ServerMetrics.OUTBOUND_PENDING, "Bytes queued for clients and not yet written to their sockets "
+                + "(each connection's share of the outbound budget; shared batches count once per connection).",
+                this::queuedBytes);
+        metrics.gauge(ServerMetrics.OUTBOUND_TOTAL_BUDGET, "The server-wide budget on queued data "
+                + "(OUTBOUND_TOTAL_BUDGET_BYTES): while direct memory in use exceeds it, the connection with the "
+                + "largest queue is closed as a slow consumer, one per 100 ms.", this::budgetBytes);
+        metrics.counter(ServerMetrics.OUTBOUND_TOTAL_BUDGET_CUTS, "Connections closed as SLOW_CONSUMER because the "
+                + "direct memory in use exceeded the server-wide outbound budget (also in "
+                + ServerMetrics.SLOW_CONSUMER_DISCONNECTS + ").", List.of(), Map.of(List.of(), this::cuts));
     }
 
     /** Bytes all connections hold queued now (shared batches once per connection). */
