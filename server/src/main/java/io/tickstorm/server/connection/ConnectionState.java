@@ -1,6 +1,7 @@
 package io.tickstorm.server.connection;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.util.AttributeKey;
 
 /**
@@ -13,6 +14,7 @@ public final class ConnectionState {
 
     private volatile boolean closing;
     private String username;
+    private ChannelOutboundInvoker encodedFrames;
 
     /** The state of {@code channel}, created on first use. */
     public static ConnectionState of(Channel channel) {
@@ -46,6 +48,21 @@ public final class ConnectionState {
 
     public String username() {
         return username;
+    }
+
+    /**
+     * Where already framed bytes (the fan-out's encode-once batches) enter {@code channel}'s pipeline: just above the
+     * outbound budget, so they pass it, TLS and the byte counter, and skip the handlers above (the frame encoder, the
+     * message counter, the session), which would only pass them on. Saves those hops on every write to every
+     * subscriber. The channel itself when no entry was set.
+     */
+    public ChannelOutboundInvoker encodedFrames(Channel channel) {
+        return encodedFrames != null ? encodedFrames : channel;
+    }
+
+    /** Sets the entry for framed bytes (the pipeline's initializer, once). */
+    public void encodedFrames(ChannelOutboundInvoker entry) {
+        this.encodedFrames = entry;
     }
 
     /** Records the authenticated user (the auth handler, once, on success). */

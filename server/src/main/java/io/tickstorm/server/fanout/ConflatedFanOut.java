@@ -245,7 +245,7 @@ final class ConflatedFanOut {
             return;
         }
         subscriber.lastSequence = sequence;
-        channel.writeAndFlush(snapshot, channel.voidPromise());
+        subscriber.out.writeAndFlush(snapshot, channel.voidPromise());
         metrics.framesSent(FrameType.DATA_BATCH, 1);
         subscriber.group.add(subscriber);
     }

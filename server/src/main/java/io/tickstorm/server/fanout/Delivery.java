@@ -83,7 +83,7 @@ final class Delivery implements Runnable {
                 continue;
             }
             subscriber.lastSequence = sequence;
-            channel.writeAndFlush(batch.retainedDuplicate(), channel.voidPromise());
+            subscriber.out.writeAndFlush(batch.retainedDuplicate(), channel.voidPromise());
             writes++;
             if (!subscriber.state.closing()) {
                 written++;

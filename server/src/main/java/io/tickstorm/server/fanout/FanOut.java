@@ -216,7 +216,7 @@ public final class FanOut implements FeedListener, AutoCloseable {
         ByteBuf batch = latest != null
                 ? encodeBars(builder, latest, subscriber.stream, nowMs, true)
                 : builder.finish(nowMs, latestSequence, true);
-        channel.writeAndFlush(batch, channel.voidPromise());
+        subscriber.out.writeAndFlush(batch, channel.voidPromise());
         metrics.framesSent(FrameType.DATA_BATCH, 1);
         subscriber.lastSequence = latestSequence;
     }

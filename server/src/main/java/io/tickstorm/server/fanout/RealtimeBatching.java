@@ -8,7 +8,9 @@ package io.tickstorm.server.fanout;
  *   <li>Never while an earlier batch of the stream is still being handed to the event loops: ticks coalesce meanwhile
  *       (natural batching, bounded by the payload limit). The end of that round wakes the feed, so ticks held
  *       meanwhile go out then, even if no further tick comes.
- *   <li>Not before the configured batch window since the first pending tick ({@code BATCH_WINDOW_MS}, default 0).
+ *   <li>Not sooner than the configured batch window after the stream's previous batch ({@code BATCH_WINDOW_MS},
+ *       default 0): at most one batch per window while ticks keep coming, which trades up to one window of delay for
+ *       fewer, larger writes per subscriber. A tick on a stream that sent nothing for a window goes at once.
  * </ul>
  */
 final class RealtimeBatching {
@@ -27,6 +29,9 @@ final class RealtimeBatching {
         if (stream.pending.isEmpty() || stream.inFlight.get() > 0) {
             return Long.MAX_VALUE;
         }
-        return Math.max(0, stream.firstPendingNanos + windowNanos - nowNanos);
+        if (windowNanos == 0 || stream.sequence == 0) {
+            return 0;
+        }
+        return Math.max(0, windowNanos - (nowNanos - stream.lastSealNanos));
     }
 }

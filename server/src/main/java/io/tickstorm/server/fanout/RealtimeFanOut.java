@@ -124,9 +124,6 @@ final class RealtimeFanOut {
                 awaitCapacity(stream);
                 seal(stream);
             }
-            if (pending.isEmpty()) {
-                stream.firstPendingNanos = System.nanoTime();
-            }
             pending.add(size, name, timestampMs, block.price(i), block.volume(i), block.bid(i), block.ask(i),
                     block.bidSize(i), block.askSize(i), block.timestampNanos(i));
         }
@@ -143,6 +140,7 @@ final class RealtimeFanOut {
         int tickCount = stream.pending.tickCount();
         long originNanos = stream.pending.oldestTickNanos();
         long sequence = ++stream.sequence;
+        stream.lastSealNanos = System.nanoTime();
         ByteBuf batch = stream.pending.finish(System.currentTimeMillis(), sequence, false);
         int loopsWithSubscribers = Dispatch.loopsWithSubscribers(stream);
         if (loopsWithSubscribers == 0) {
@@ -200,7 +198,7 @@ final class RealtimeFanOut {
             return;
         }
         subscriber.lastSequence = sequence;
-        channel.writeAndFlush(snapshot, channel.voidPromise());
+        subscriber.out.writeAndFlush(snapshot, channel.voidPromise());
         metrics.framesSent(FrameType.DATA_BATCH, 1);
         subscriber.group.add(subscriber);
     }

@@ -15,8 +15,8 @@ final class RealtimeStream extends Stream {
     final BatchBuilder pending;
     /** Feed thread only: the number of the last sealed batch (0 before the first; the first is 1). */
     long sequence;
-    /** Feed thread only: when the first pending tick was appended (for a non-zero batch window). */
-    long firstPendingNanos;
+    /** Feed thread only: when the last batch was sealed ({@link System#nanoTime()}; for a non-zero batch window). */
+    long lastSealNanos;
     /** Batches sealed but not yet written by every loop. */
     final AtomicInteger inFlight = new AtomicInteger();
     /** Subscribers waiting for the feed thread to send their snapshot. */

@@ -1,6 +1,7 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.tickstorm.server.connection.ConnectionState;
 
 /**
@@ -10,6 +11,8 @@ import io.tickstorm.server.connection.ConnectionState;
 public final class Subscriber {
 
     final Channel channel;
+    /** Where this subscriber's encoded batches enter its pipeline ({@link ConnectionState#encodedFrames(Channel)}). */
+    final ChannelOutboundInvoker out;
     final ConnectionState state;
     final Stream stream;
     final LoopGroup group;
@@ -23,6 +26,7 @@ public final class Subscriber {
 
     Subscriber(Channel channel, ConnectionState state, Stream stream, LoopGroup group) {
         this.channel = channel;
+        this.out = state.encodedFrames(channel);
         this.state = state;
         this.stream = stream;
         this.group = group;

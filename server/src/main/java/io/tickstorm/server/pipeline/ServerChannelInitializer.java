@@ -11,6 +11,7 @@ import io.tickstorm.protocol.codec.FrameEncoder;
 import io.tickstorm.server.admission.AdmissionControl;
 import io.tickstorm.server.auth.Authenticator;
 import io.tickstorm.server.config.ServerConfig;
+import io.tickstorm.server.connection.ConnectionState;
 import io.tickstorm.server.connection.ErrorResponder;
 import io.tickstorm.server.entitlement.EntitlementGuard;
 import io.tickstorm.server.fanout.FanOut;
@@ -136,5 +137,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 ackMetadata, SESSION, () -> new SessionHandler(config.heartbeat().timeout(), responder, metrics,
                         fanOut, entitlements)));
         pipeline.addLast(ERROR_TAIL, errorTail);
+        // The frame decoder stays for the connection's life and is the handler just above the outbound budget.
+        ConnectionState.of(channel).encodedFrames(pipeline.context(FRAME_DECODER));
     }
 }

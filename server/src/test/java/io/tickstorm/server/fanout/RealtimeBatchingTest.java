@@ -39,10 +39,14 @@ class RealtimeBatchingTest {
         }
     }
 
-    private void pendingSince(long nanos) {
+    private void pending() {
         int size = stream.pending.tickSize(NAME, 1, 1.0, 1.0, 1.0, 1.0, 1, 1);
         stream.pending.add(size, NAME, 1, 1.0, 1.0, 1.0, 1.0, 1, 1, 1);
-        stream.firstPendingNanos = nanos;
+    }
+
+    private void lastSealedAt(long nanos) {
+        stream.sequence = 7;
+        stream.lastSealNanos = nanos;
     }
 
     @Test
@@ -52,22 +56,33 @@ class RealtimeBatchingTest {
 
     @Test
     void pendingTicksGoAtOnceWhenNothingIsInFlight() {
-        pendingSince(1_000 * MS);
+        lastSealedAt(999 * MS);
+        pending();
         assertEquals(0, new RealtimeBatching(0).dueInNanos(stream, 1_000 * MS));
     }
 
     @Test
     void aBatchInFlightHoldsTheNextUntilItsRoundEnds() {
-        pendingSince(1_000 * MS);
+        pending();
         stream.inFlight.set(1);
         assertEquals(Long.MAX_VALUE, new RealtimeBatching(0).dueInNanos(stream, 5_000 * MS));
     }
 
     @Test
-    void theBatchWindowHoldsFromTheFirstPendingTick() {
-        pendingSince(1_000 * MS);
+    void theBatchWindowSpacesBatchesFromThePreviousOne() {
+        lastSealedAt(1_000 * MS);
+        pending();
         RealtimeBatching batching = new RealtimeBatching(20 * MS);
         assertEquals(15 * MS, batching.dueInNanos(stream, 1_005 * MS));
         assertEquals(0, batching.dueInNanos(stream, 1_020 * MS));
+    }
+
+    @Test
+    void withABatchWindowATickOnAQuietStreamGoesAtOnce() {
+        RealtimeBatching batching = new RealtimeBatching(20 * MS);
+        pending();
+        assertEquals(0, batching.dueInNanos(stream, 1_000 * MS), "the stream's first batch");
+        lastSealedAt(1_000 * MS);
+        assertEquals(0, batching.dueInNanos(stream, 1_500 * MS), "nothing sent for longer than the window");
     }
 }
