@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.io.InputStream;
@@ -56,6 +57,24 @@ class TlsHandshakeTest {
             assertEquals("TLSv1.3", connection.session().getProtocol());
             assertEquals("ping", connection.echo("ping"));
             assertEquals(pki.server().certificate(), connection.serverCertificate());
+            assertEquals("success", peers.nextServerOutcome());
+        }
+    }
+
+    @Test
+    void boringSslHandshakesThroughItsSmallBufferForWritesDuringReads() throws Exception {
+        TlsConfig config = TlsTestConfigs.server("openssl", pki.server().certFile(), pki.server().keyFile(), "");
+        try (ReloadingSslContext tls = ReloadingSslContext.open(config, scheduler);
+                TlsTestPeers peers = new TlsTestPeers(() -> tls.newHandler(ByteBufAllocator.DEFAULT));
+                TlsTestPeers.Connection connection = peers.connect(TlsTestConfigs.client(SslProvider.OPENSSL,
+                        pki.ca().certFile()))) {
+            assertEquals(ServerSslContextFactory.NON_APPLICATION_BUFFER_BYTES,
+                    ((ReferenceCountedOpenSslContext) tls.current()).getBioNonApplicationBufferSize());
+            // The server's flight (its certificate alone) does not fit the buffer: it has to go out in parts.
+            assertTrue(pki.server().certificate().getEncoded().length
+                    > ServerSslContextFactory.NON_APPLICATION_BUFFER_BYTES);
+            assertTrue(connection.handshake());
+            assertEquals("ping", connection.echo("ping"));
             assertEquals("success", peers.nextServerOutcome());
         }
     }
