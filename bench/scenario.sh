@@ -137,6 +137,8 @@ if [[ $SCENARIO == 1 ]]; then
 fi
 CA=()
 if [[ ${TLS_FLAGS[0]} == --tls ]]; then
+    # The server logs that it listens just before it writes its generated certificate.
+    for _ in $(seq 100); do compgen -G "$OUT/tmp/*.crt" >/dev/null && break; sleep 0.1; done
     CA=(--ca-file "$(ls "$OUT"/tmp/*.crt)")
 fi
 
