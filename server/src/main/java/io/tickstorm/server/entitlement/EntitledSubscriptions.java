@@ -18,11 +18,10 @@ final class EntitledSubscriptions {
      * One subscription.
      *
      * @param user     the authenticated user
-     * @param address  the peer, for the log
      * @param entitled the user's patterns when it subscribed: an every-symbol subscription's stream is keyed by them
      * @param symbols  the subscribed symbols by name, or null for every entitled symbol
      */
-    record Entry(String user, String address, SymbolPatterns entitled, String[] symbols) {
+    record Entry(String user, SymbolPatterns entitled, String[] symbols) {
     }
 
     private final ConcurrentHashMap<Channel, Entry> entries = new ConcurrentHashMap<>();

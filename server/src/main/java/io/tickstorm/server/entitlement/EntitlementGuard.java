@@ -117,7 +117,7 @@ public final class EntitlementGuard {
             }
         }
         EntitledSubscriptions.Entry entry = new EntitledSubscriptions.Entry(ConnectionState.of(channel).username(),
-                String.valueOf(channel.remoteAddress()), entitled, names);
+                entitled, names);
         subscriptions.add(channel, entry);
         // Added before reading current: a reload that swapped the snapshot before this read sees the entry in its
         // scan or is seen here (or both, and the second close does nothing).

@@ -153,7 +153,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         cancelDeadline();
         metrics.authSucceeded();
-        ConnectionState.of(ctx.channel()).username(username);
+        // One String per user, not per connection: thousands of connections of one user share it.
+        ConnectionState.of(ctx.channel()).username(username.intern());
         AckResponse ack = AckResponse.newBuilder().setAckType(MessageType.AUTH).setSuccess(true)
                 .setMessage("authenticated").setTimestampMs(System.currentTimeMillis()).putAllMetadata(ackMetadata)
                 .build();

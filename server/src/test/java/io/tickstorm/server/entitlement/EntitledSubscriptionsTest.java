@@ -26,7 +26,7 @@ class EntitledSubscriptionsTest {
 
     @Test
     void anExplicitListLosesTheFirstSymbolTheNewPatternsLeaveOut() {
-        EntitledSubscriptions.Entry entry = new EntitledSubscriptions.Entry("alice", "a", of("FX.*", "AAPL"),
+        EntitledSubscriptions.Entry entry = new EntitledSubscriptions.Entry("alice", of("FX.*", "AAPL"),
                 new String[] {"AAPL", "FX.EURUSD"});
         assertEquals("AAPL", subscriptions.lost(entry, of("FX.*")));
         assertNull(subscriptions.lost(entry, of("FX.EURUSD", "AAPL", "MSFT")), "still entitled to both");
@@ -36,7 +36,7 @@ class EntitledSubscriptionsTest {
 
     @Test
     void anEverySymbolSubscriptionLosesACarriedSymbolOrElseTheWithdrawnPattern() {
-        EntitledSubscriptions.Entry entry = new EntitledSubscriptions.Entry("alice", "a", of("FX.*", "EQ.*"), null);
+        EntitledSubscriptions.Entry entry = new EntitledSubscriptions.Entry("alice", of("FX.*", "EQ.*"), null);
         assertEquals("FX.GBPUSD", subscriptions.lost(entry, of("FX.EUR*", "EQ.*")));
         assertEquals("EQ.*", subscriptions.lost(entry, of("FX.*")), "carries no EQ. symbol yet, would later");
         assertNull(subscriptions.lost(entry, of("FX.*", "EQ.*", "AAPL")), "widened: keeps its stream");
@@ -48,10 +48,10 @@ class EntitledSubscriptionsTest {
         EmbeddedChannel alice = new EmbeddedChannel();
         EmbeddedChannel bob = new EmbeddedChannel();
         EmbeddedChannel carol = new EmbeddedChannel();
-        subscriptions.add(alice, new EntitledSubscriptions.Entry("alice", "a", of("FX.*"), null));
-        subscriptions.add(bob, new EntitledSubscriptions.Entry("bob", "b", of("AAPL", "MSFT"),
+        subscriptions.add(alice, new EntitledSubscriptions.Entry("alice", of("FX.*"), null));
+        subscriptions.add(bob, new EntitledSubscriptions.Entry("bob", of("AAPL", "MSFT"),
                 new String[] {"MSFT"}));
-        subscriptions.add(carol, new EntitledSubscriptions.Entry("carol", "c", SymbolPatterns.EVERYTHING,
+        subscriptions.add(carol, new EntitledSubscriptions.Entry("carol", SymbolPatterns.EVERYTHING,
                 new String[] {"AAPL"}));
         Map<String, SymbolPatterns> users = new LinkedHashMap<>();
         users.put("alice", of("FX.EURUSD"));
