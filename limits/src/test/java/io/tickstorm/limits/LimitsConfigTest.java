@@ -22,7 +22,7 @@ class LimitsConfigTest {
         assertEquals(0, c.maxConnections());
         assertEquals(0, c.maxOpenFiles());
         assertEquals(0, c.maxMemoryBytes());
-        assertEquals(12 * 1024, c.connectionCostBytes());
+        assertEquals(10 * 1024, c.connectionCostBytes());
         assertEquals(256, c.fdReserve());
         assertEquals(128L << 20, c.nativeHeadroomBytes());
         assertEquals(0.9, c.highWater());
