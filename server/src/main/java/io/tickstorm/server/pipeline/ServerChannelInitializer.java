@@ -34,7 +34,8 @@ import java.util.Map;
  *                    the socket side of the encoder, so every write of every handler and of the fan-out passes it
  *    frame-decoder   magic, version, length (the pre-auth maximum until authenticated), CRC, type
  *    inbound-rate    frames per second per connection (when limited)
- *    frame-encoder   OutboundMessage to frame (pre-encoded fan-out buffers pass through)
+ *    frame-encoder   OutboundMessage to frame (the fan-out's pre-encoded batches do not pass here: they enter the
+ *                    pipeline at frame-decoder's context, just above slow-consumer; ConnectionState.encodedFrames)
  *    messages        frame counts by type
  *    auth            first frame AUTH; replaced by "session" once authenticated
  *    error-tail      any failure: one ERROR, then close
