@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
 /** Usage samplers for the running JVM, for {@link MonitoredResource}s. */
 public final class JvmSamplers {
 
+    private static final Path FD_DIR = Path.of("/proc/self/fd");
+
     private JvmSamplers() {
     }
 
@@ -53,8 +55,6 @@ public final class JvmSamplers {
         return direct::getMemoryUsed;
     }
 
-    private static final Path FD_DIR = Path.of("/proc/self/fd");
-
     /**
      * Open file descriptors of this process. Where the kernel reports the count as the size of {@code /proc/self/fd}
      * (Linux 6.2 and later) that one {@code stat} is used: listing the directory, as {@code
@@ -76,7 +76,7 @@ public final class JvmSamplers {
     static long fdDirectorySize() {
         try {
             return Files.readAttributes(FD_DIR, BasicFileAttributes.class).size();
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             return 0;
         }
     }

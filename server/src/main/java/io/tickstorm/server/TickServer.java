@@ -5,10 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -91,14 +89,6 @@ public final class TickServer implements AutoCloseable {
     private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
     /** How often the server-wide outbound budget is checked: overload fills queues within fractions of a second. */
     private static final long TOTAL_OUTBOUND_SAMPLE_MS = 100;
-
-    /**
-     * One receive-buffer sizing for every connection, fixed at 2 KiB a read: clients send small frames (HEARTBEAT,
-     * SUBSCRIBE), and Netty's default gives each channel its own adaptive allocator and size calculator, about 80
-     * bytes of heap per connection for nothing (bench/RESULTS.md, "Memory per connection"). Larger frames arrive
-     * in several reads.
-     */
-    private static final RecvByteBufAllocator RECEIVE_BUFFERS = new FixedRecvByteBufAllocator(2048);
 
     private final ServerConfig config;
     private final Limits limits;
@@ -236,7 +226,6 @@ public final class TickServer implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(accepted)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(

@@ -1,6 +1,6 @@
 package io.tickstorm.server.auth;
 
-import io.tickstorm.server.config.PolledFile;
+import io.tickstorm.server.reload.PolledFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,6 @@
 package io.tickstorm.server.entitlement;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.tickstorm.server.reload.UserLineFile;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,62 +36,20 @@ final class EntitlementsFile {
      * @throws EntitlementsFileException naming the file and line of the first problem
      */
     static Map<String, SymbolPatterns> parse(String fileName, byte[] content) {
-        String text = decodeUtf8(fileName, content);
+        UserLineFile file = new UserLineFile("entitlements file " + fileName,
+                (message, cause) -> new EntitlementsFileException(message, cause));
         Map<String, SymbolPatterns> users = new LinkedHashMap<>();
         Map<SymbolPatterns, SymbolPatterns> interned = new HashMap<>();
-        Map<String, Integer> firstLine = new HashMap<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int lineNumber = i + 1;
-            String line = lines[i].strip();
-            if (i == 0 && line.startsWith("\uFEFF")) {
-                line = line.substring(1).strip();
-            }
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                throw lineError(fileName, lineNumber, "expected username: patterns");
-            }
-            String username = line.substring(0, colon).strip();
-            if (username.isEmpty()) {
-                throw lineError(fileName, lineNumber, "empty username");
-            }
-            if (username.chars().anyMatch(Character::isWhitespace)) {
-                throw lineError(fileName, lineNumber, "username contains whitespace");
-            }
-            Integer previous = firstLine.putIfAbsent(username, lineNumber);
-            if (previous != null) {
-                throw lineError(fileName, lineNumber,
-                        "duplicate user '" + username + "' (first defined on line " + previous + ")");
-            }
-            String list = line.substring(colon + 1).strip();
-            List<String> patterns = Arrays.stream(SEPARATORS.split(list)).filter(p -> !p.isEmpty()).toList();
+        for (UserLineFile.Line line : file.lines(content, "username: patterns")) {
+            List<String> patterns = Arrays.stream(SEPARATORS.split(line.value())).filter(p -> !p.isEmpty()).toList();
             SymbolPatterns compiled;
             try {
                 compiled = SymbolPatterns.of(patterns);
             } catch (IllegalArgumentException e) {
-                throw lineError(fileName, lineNumber, "user '" + username + "': " + e.getMessage());
+                throw file.at(line.number(), "user '" + line.username() + "': " + e.getMessage());
             }
-            users.put(username, interned.computeIfAbsent(compiled, same -> same));
+            users.put(line.username(), interned.computeIfAbsent(compiled, same -> same));
         }
         return users;
-    }
-
-    private static String decodeUtf8(String fileName, byte[] content) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new EntitlementsFileException("entitlements file " + fileName + " is not valid UTF-8", e);
-        }
-    }
-
-    private static EntitlementsFileException lineError(String fileName, int lineNumber, String reason) {
-        return new EntitlementsFileException("entitlements file " + fileName + ", line " + lineNumber + ": " + reason);
     }
 }

@@ -1,6 +1,6 @@
 package io.tickstorm.server.entitlement;
 
-import io.tickstorm.server.config.PolledFile;
+import io.tickstorm.server.reload.PolledFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

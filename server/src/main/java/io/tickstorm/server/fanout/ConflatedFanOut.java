@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
-import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.proto.SubscriptionMode;
 import io.tickstorm.server.feed.LatestTicks;
 import io.tickstorm.server.feed.SymbolUniverse;
@@ -229,24 +228,11 @@ final class ConflatedFanOut {
             ByteBuf own = snapshot.retainedDuplicate();
             long sequence = stream.sequence;
             Subscriber joining = subscriber;
-            subscriber.group.loop.execute(() -> completeJoin(joining, own, sequence));
+            subscriber.group.loop.execute(() -> Dispatch.snapshotThenJoin(joining, own, sequence, metrics));
         }
         if (snapshot != null) {
             snapshot.release();
         }
     }
 
-    /** On the subscriber's loop: the snapshot goes out ahead of every batch the feed dispatched after it. */
-    private void completeJoin(Subscriber subscriber, ByteBuf snapshot, long sequence) {
-        Channel channel = subscriber.channel;
-        if (subscriber.left || !channel.isActive() || subscriber.state.closing()) {
-            snapshot.release();
-            subscriber.group.registered.decrementAndGet();
-            return;
-        }
-        subscriber.lastSequence = sequence;
-        subscriber.out.writeAndFlush(snapshot, channel.voidPromise());
-        metrics.framesSent(FrameType.DATA_BATCH, 1);
-        subscriber.group.add(subscriber);
-    }
 }

@@ -1,9 +1,15 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.tickstorm.protocol.FrameType;
+import io.tickstorm.server.metrics.ServerMetrics;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One encoded stream batch on its way to the event loops that have subscribers of the stream. */
+/**
+ * Encoded batches on their way to subscribers: a stream batch to the event loops that have subscribers of the stream,
+ * a join snapshot to its subscriber.
+ */
 final class Dispatch {
 
     private Dispatch() {
@@ -43,5 +49,22 @@ final class Dispatch {
             round.loopDone();
         }
         batch.release();
+    }
+
+    /**
+     * On the subscriber's loop: its join snapshot goes out ahead of every batch the feed dispatched after it, and the
+     * subscriber joins its group; a subscriber gone meanwhile gets nothing and frees its registration.
+     */
+    static void snapshotThenJoin(Subscriber subscriber, ByteBuf snapshot, long sequence, ServerMetrics metrics) {
+        Channel channel = subscriber.channel;
+        if (subscriber.left || !channel.isActive() || subscriber.state.closing()) {
+            snapshot.release();
+            subscriber.group.registered.decrementAndGet();
+            return;
+        }
+        subscriber.lastSequence = sequence;
+        subscriber.out.writeAndFlush(snapshot, channel.voidPromise());
+        metrics.framesSent(FrameType.DATA_BATCH, 1);
+        subscriber.group.add(subscriber);
     }
 }

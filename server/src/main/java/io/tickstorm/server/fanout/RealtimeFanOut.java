@@ -1,8 +1,6 @@
 package io.tickstorm.server.fanout;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.tickstorm.protocol.FrameType;
 import io.tickstorm.protocol.proto.SubscriptionMode;
 import io.tickstorm.server.feed.LatestTicks;
 import io.tickstorm.server.feed.SymbolUniverse;
@@ -176,7 +174,7 @@ final class RealtimeFanOut {
             ByteBuf snapshot = builder.finish(System.currentTimeMillis(), stream.sequence, true);
             long sequence = stream.sequence;
             Subscriber joining = subscriber;
-            subscriber.group.loop.execute(() -> completeJoin(joining, snapshot, sequence));
+            subscriber.group.loop.execute(() -> Dispatch.snapshotThenJoin(joining, snapshot, sequence, metrics));
         }
     }
 
@@ -187,20 +185,6 @@ final class RealtimeFanOut {
                 latest.bid(symbol), latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol));
         builder.add(size, name, timestampMs, latest.price(symbol), latest.volume(symbol), latest.bid(symbol),
                 latest.ask(symbol), latest.bidSize(symbol), latest.askSize(symbol), latest.timestampNanos(symbol));
-    }
-
-    /** On the subscriber's loop: the snapshot goes out ahead of every batch the feed dispatched after it. */
-    private void completeJoin(Subscriber subscriber, ByteBuf snapshot, long sequence) {
-        Channel channel = subscriber.channel;
-        if (subscriber.left || !channel.isActive() || subscriber.state.closing()) {
-            snapshot.release();
-            subscriber.group.registered.decrementAndGet();
-            return;
-        }
-        subscriber.lastSequence = sequence;
-        subscriber.out.writeAndFlush(snapshot, channel.voidPromise());
-        metrics.framesSent(FrameType.DATA_BATCH, 1);
-        subscriber.group.add(subscriber);
     }
 
     /** Stops backpressure waits and drops unsent data. Call after the feed thread has stopped. */

@@ -193,8 +193,8 @@ class PreAuthIT {
 
     /**
      * AUTH (with a wrong password, so reading never resumes) followed by 16 pipelined 64 KiB frames: the server
-     * reads the AUTH and at most the rest of that one read (2 KiB, TickServer's receive buffers), processes nothing
-     * behind it, and answers INVALID_AUTH. The other megabyte stays in the socket.
+     * reads the AUTH and at most the rest of that one read (2 KiB: ServerChannelInitializer's receive buffers),
+     * processes nothing behind it, and answers INVALID_AUTH. The other megabyte stays in the socket.
      */
     @Test
     void nothingBehindAPendingAuthIsReadOrProcessed() throws Exception {

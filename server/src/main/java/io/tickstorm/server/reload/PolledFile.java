@@ -1,4 +1,4 @@
-package io.tickstorm.server.config;
+package io.tickstorm.server.reload;
 
 import java.nio.file.Path;
 import java.security.MessageDigest;
