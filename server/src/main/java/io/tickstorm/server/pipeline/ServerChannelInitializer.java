@@ -20,6 +20,7 @@ import io.tickstorm.server.fanout.FanOut;
 import io.tickstorm.server.metrics.ServerMetrics;
 import io.tickstorm.server.tls.ReloadingSslContext;
 import io.tickstorm.server.tls.TlsHandshakeListener;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -73,6 +74,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     private final PreAuthBudget preAuthBudget;
     private final Map<String, String> ackMetadata;
     private final TlsHandshakeListener handshakeListener;
+    private final HeartbeatSweeps heartbeats;
 
     /**
      * One receive-buffer sizing for every connection, fixed at 2 KiB a read: clients send small frames (HEARTBEAT,
@@ -108,6 +110,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         this.messages = new MessageCounterHandler(metrics);
         this.errorTail = new ErrorTailHandler(responder);
         this.handshakeListener = (result, nanos) -> metrics.tlsHandshake(result.label(), nanos);
+        this.heartbeats = new HeartbeatSweeps(config.heartbeat().timeout());
         this.ackMetadata = Map.of(
                 "heartbeat_interval_ms", Long.toString(config.heartbeat().interval().toMillis()),
                 "heartbeat_timeout_ms", Long.toString(config.heartbeat().timeout().toMillis()),
@@ -145,9 +148,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         }
         pipeline.addLast(FRAME_ENCODER, encoder);
         pipeline.addLast(MESSAGES, messages);
-        pipeline.addLast(AUTH, new AuthHandler(authenticator, java.time.Duration.ofNanos(config.auth().timeoutNanos()), responder, metrics,
-                ackMetadata, SESSION, () -> new SessionHandler(config.heartbeat().timeout(), responder, metrics,
-                        fanOut, entitlements)));
+        pipeline.addLast(AUTH, new AuthHandler(authenticator, Duration.ofNanos(config.auth().timeoutNanos()),
+                responder, metrics, ackMetadata, SESSION,
+                () -> new SessionHandler(heartbeats, responder, metrics, fanOut, entitlements)));
         pipeline.addLast(ERROR_TAIL, errorTail);
         // The frame decoder stays for the connection's life and is the handler just above the outbound budget.
         ConnectionState.of(channel).encodedFrames(pipeline.context(FRAME_DECODER));

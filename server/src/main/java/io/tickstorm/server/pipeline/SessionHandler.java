@@ -2,7 +2,6 @@ package io.tickstorm.server.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.tickstorm.protocol.codec.Frame;
 import io.tickstorm.protocol.codec.OutboundMessage;
 import io.tickstorm.protocol.codec.Payloads;
@@ -24,7 +23,6 @@ import io.tickstorm.server.fanout.SubscriptionDeniedException;
 import io.tickstorm.server.fanout.SubscriptionRejectedException;
 import io.tickstorm.server.fanout.SubscriptionSpec;
 import io.tickstorm.server.metrics.ServerMetrics;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,30 +31,33 @@ import java.util.concurrent.TimeUnit;
  * HEARTBEATs answered with PONG, and the heartbeat deadline. A second AUTH is ALREADY_AUTHENTICATED. Unparseable
  * payloads are fatal INVALID_MESSAGE, thrown to the error tail. The SUBSCRIBE is checked against the user's
  * entitlements (§5.11): a denial is INVALID_SUBSCRIPTION naming the symbol, counted and logged by the
- * {@link EntitlementGuard}, which also learns of the subscription so that a reload can end it. Per channel.
+ * {@link EntitlementGuard}, which also learns of the subscription so that a reload can end it. The heartbeat deadline
+ * is watched by its event loop's {@link HeartbeatSweep}. Per channel.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter {
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements HeartbeatSweep.Watched {
 
-    private final long heartbeatTimeoutNanos;
+    private final HeartbeatSweeps sweeps;
     private final ErrorResponder responder;
     private final ServerMetrics metrics;
     private final FanOut fanOut;
     /** Null: everyone is entitled to everything (handler tests). */
     private final EntitlementGuard entitlements;
 
-    private ScheduledFuture<?> heartbeatDeadline;
+    private HeartbeatSweep sweep;
+    private ChannelHandlerContext ctx;
+    private int sweepSlot = -1;
     private long lastHeartbeatNanos;
     private boolean subscribed;
     private Subscriber subscriber;
 
     /** A session without entitlements: every user may subscribe to every symbol. */
-    public SessionHandler(Duration heartbeatTimeout, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut) {
-        this(heartbeatTimeout, responder, metrics, fanOut, null);
+    public SessionHandler(HeartbeatSweeps sweeps, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut) {
+        this(sweeps, responder, metrics, fanOut, null);
     }
 
-    public SessionHandler(Duration heartbeatTimeout, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut,
+    public SessionHandler(HeartbeatSweeps sweeps, ErrorResponder responder, ServerMetrics metrics, FanOut fanOut,
             EntitlementGuard entitlements) {
-        this.heartbeatTimeoutNanos = heartbeatTimeout.toNanos();
+        this.sweeps = sweeps;
         this.responder = responder;
         this.metrics = metrics;
         this.fanOut = fanOut;
@@ -65,32 +66,33 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        lastHeartbeatNanos = now(ctx);
-        scheduleHeartbeatCheck(ctx, heartbeatTimeoutNanos);
+        this.ctx = ctx;
+        sweep = sweeps.of(ctx.executor());
+        lastHeartbeatNanos = sweep.nowNanos();
+        sweep.watch(this);
     }
 
-    private static long now(ChannelHandlerContext ctx) {
-        return ctx.executor().ticker().nanoTime();
+    @Override
+    public long lastHeartbeatNanos() {
+        return lastHeartbeatNanos;
     }
 
-    /**
-     * One timer per connection, re-armed only when it fires (as Netty's IdleStateHandler does): a HEARTBEAT just
-     * records its time, so 20,000 clients heartbeating cost no timer cancel and re-schedule each.
-     */
-    private void scheduleHeartbeatCheck(ChannelHandlerContext ctx, long delayNanos) {
-        heartbeatDeadline = ctx.executor().schedule(() -> checkHeartbeat(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    @Override
+    public int sweepSlot() {
+        return sweepSlot;
     }
 
-    private void checkHeartbeat(ChannelHandlerContext ctx) {
-        long remaining = heartbeatTimeoutNanos - (now(ctx) - lastHeartbeatNanos);
-        if (remaining > 0) {
-            scheduleHeartbeatCheck(ctx, remaining);
-            return;
-        }
+    @Override
+    public void sweepSlot(int slot) {
+        sweepSlot = slot;
+    }
+
+    @Override
+    public void heartbeatMissed() {
         if (!ConnectionState.of(ctx.channel()).closing()) {
             metrics.heartbeatTimedOut();
             responder.fatal(ctx.channel(), ErrorCode.HEARTBEAT_TIMEOUT, "no HEARTBEAT within "
-                    + TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNanos) + " ms", "heartbeat");
+                    + TimeUnit.NANOSECONDS.toMillis(sweep.timeoutNanos()) + " ms", "heartbeat");
         }
     }
 
@@ -114,7 +116,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void heartbeat(ChannelHandlerContext ctx, HeartbeatRequest request) {
-        lastHeartbeatNanos = now(ctx);
+        lastHeartbeatNanos = sweep.nowNanos();
         HeartbeatResponse pong = HeartbeatResponse.newBuilder().setClientTimestampMs(request.getTimestampMs())
                 .setServerTimestampMs(System.currentTimeMillis()).setSequence(request.getSequence()).build();
         ctx.writeAndFlush(OutboundMessage.of(pong), ctx.voidPromise());
@@ -157,15 +159,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void cancelHeartbeatDeadline() {
-        if (heartbeatDeadline != null) {
-            heartbeatDeadline.cancel(false);
-            heartbeatDeadline = null;
-        }
-    }
-
     private void end(ChannelHandlerContext ctx) {
-        cancelHeartbeatDeadline();
+        sweep.unwatch(this);
         if (subscriber != null) {
             fanOut.leave(subscriber);
             subscriber = null;

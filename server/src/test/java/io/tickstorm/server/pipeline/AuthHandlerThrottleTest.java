@@ -57,7 +57,7 @@ class AuthHandlerThrottleTest {
     /** The ERROR the handler answers, or null after an ACK. */
     private ErrorResponse login(String peer, String password) {
         EmbeddedChannel channel = PeerChannel.connect(peer, new AuthHandler(authenticator, Duration.ofSeconds(10),
-                responder, metrics, Map.of(), "session", () -> new SessionHandler(Duration.ofSeconds(20), responder,
+                responder, metrics, Map.of(), "session", () -> new SessionHandler(new HeartbeatSweeps(Duration.ofSeconds(20)), responder,
                         metrics, null)), new ErrorTailHandler(responder));
         channel.writeInbound(new Frame(FrameType.AUTH, Unpooled.wrappedBuffer(AuthRequest.newBuilder()
                 .setUsername("alice").setPassword(password).build().toByteArray())));

@@ -30,7 +30,7 @@ class SessionHandlerTest {
     private EmbeddedChannel channel() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new SessionHandler(Duration.ofSeconds(20), responder, metrics, null),
+        channel.pipeline().addLast(new SessionHandler(new HeartbeatSweeps(Duration.ofSeconds(20)), responder, metrics, null),
                 new ErrorTailHandler(responder));
         return channel;
     }
