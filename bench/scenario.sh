@@ -194,6 +194,17 @@ FEED_BEFORE=$(feed_ticks); FEED_BEFORE_NS=$(date +%s%N)
 if [[ $SCENARIO == 11 || ${TIMELINE:-0} == 1 ]]; then
     bench/timeline.sh "$METRICS_PORT" "$SERVER_PID" 5 >"$OUT/timeline.txt" &
 fi
+if [[ $SCENARIO == 1 ]]; then
+    # The server's open descriptors and RSS once a second, for the marginal memory per connection below: the
+    # generator's rss/conn divides all growth since the start by the connections, one-time costs included (JIT code,
+    # classes, the buffer pool's first chunks: several MiB, about 0.5 KiB per connection at this count).
+    ( while kill -0 "$SERVER_PID" 2>/dev/null; do
+        fds=$(stat -c %s "/proc/$SERVER_PID/fd" 2>/dev/null) || break
+        rss=$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null) || break
+        echo "$(date +%s) $fds $rss"
+        sleep 1
+      done ) >"$OUT/rss-by-descriptors.txt" &
+fi
 RC=0
 TICK_STORM_PASSWORD=$PASSWORD timeout 900 "${COMMAND[@]}" >"$OUT/result.txt" || RC=$?
 if [[ -f $OUT/timeline.txt ]]; then
@@ -208,6 +219,16 @@ fi
 awk -v a="$FEED_BEFORE" -v b="$FEED_AFTER" -v t0="$FEED_BEFORE_NS" -v t1="$FEED_AFTER_NS" \
     'BEGIN {printf "feed: %d records read by the source in %.1f s = %.0f records/s\n", b - a, (t1 - t0) / 1e9,
             (b - a) / ((t1 - t0) / 1e9)}' | tee "$OUT/feed.txt"
+if [[ -s $OUT/rss-by-descriptors.txt ]]; then
+    # From the first sample at half the peak descriptor count to the sample 5 s after the peak was first reached.
+    awk '{t[NR] = $1; f[NR] = $2; r[NR] = $3; if ($2 > peak) { peak = $2; at = NR }}
+         END {
+             for (i = 1; i <= NR && f[i] < peak / 2; i++) {}
+             for (j = at; j < NR && t[j] < t[at] + 5; j++) {}
+             if (f[j] > f[i]) printf "server rss/conn (marginal: %d to %d descriptors)  %.3f KiB\n", f[i], f[j],
+                                     (r[j] - r[i]) / (f[j] - f[i])
+         }' "$OUT/rss-by-descriptors.txt" >>"$OUT/result.txt"
+fi
 cat "$OUT/result.txt"
 grep -h -o '"connection_cap[a-z_]*":[^,]*' "$OUT/server.log" | sort -u | tr '\n' ' '; echo
 kill "$SERVER_PID" 2>/dev/null || true
