@@ -197,7 +197,7 @@ fi
 if [[ $SCENARIO == 1 ]]; then
     # The server's open descriptors and RSS once a second, for the marginal memory per connection below: the
     # generator's rss/conn divides all growth since the start by the connections, one-time costs included (JIT code,
-    # classes, the buffer pool's first chunks: several MiB, about 0.5 KiB per connection at this count).
+    # classes, the buffer pool's first chunks: about 21 MiB, 1.1 KiB per connection at 19,744; bench/RESULTS.md).
     ( while kill -0 "$SERVER_PID" 2>/dev/null; do
         fds=$(stat -c %s "/proc/$SERVER_PID/fd" 2>/dev/null) || break
         rss=$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null) || break

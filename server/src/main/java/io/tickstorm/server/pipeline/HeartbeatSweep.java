@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why not a timer per connection: 20,000 idle sessions heartbeating every 15 s made 1,300 timer expiries a second,
  * each a wake-up of its own between the heartbeats' reads, a priority-queue removal and re-insertion among 10,000
- * timers, and 90 bytes of timer per connection (bench/RESULTS.md, "Idle cost"). A sweep costs one wake-up per period
+ * timers, and about 100 bytes of timer per connection (bench/RESULTS.md, "Idle cost"). A sweep costs one wake-up per period
  * and a read of one long per session. The price is precision: a silent session is closed between the timeout and
  * one period after it, never before.
  *
@@ -107,14 +107,18 @@ final class HeartbeatSweep implements Runnable {
             }
         }
         // Closing a connection can end its session (and so unwatch it) at once: act only once the scan is done.
-        for (Watched session : missed) {
-            unwatch(session);
-            session.heartbeatMissed();
-        }
-        missed.clear();
-        if (size > 0 && !scheduled) {
-            scheduled = true;
-            loop.schedule(this, periodNanos, TimeUnit.NANOSECONDS);
+        try {
+            for (Watched session : missed) {
+                unwatch(session);
+                session.heartbeatMissed();
+            }
+        } finally {
+            // Should one fail, the sweep goes on: the sessions not reached yet are still watched, for the next one.
+            missed.clear();
+            if (size > 0 && !scheduled) {
+                scheduled = true;
+                loop.schedule(this, periodNanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ class HeartbeatSweepTest {
     private final List<Session> missed = new ArrayList<>();
     private HeartbeatSweep sweep;
 
-    private final class Session implements HeartbeatSweep.Watched {
+    private class Session implements HeartbeatSweep.Watched {
         long last;
         int slot = -1;
 
@@ -123,6 +123,26 @@ class HeartbeatSweepTest {
         advanceSeconds(21);
         assertEquals(List.of(second), missed);
         assertFalse(missed.contains(first));
+    }
+
+    @Test
+    void aSessionThatFailsToCloseDoesNotStopTheSweep() {
+        HeartbeatSweep sweep = sweep();
+        Session failing = new Session() {
+            @Override
+            public void heartbeatMissed() {
+                throw new IllegalStateException("close failed");
+            }
+        };
+        Session other = new Session();
+        sweep.watch(failing);
+        sweep.watch(other);
+        channel.advanceTimeBy(21, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(missed.isEmpty(), "the failure (logged by the loop) ended that sweep before the other session");
+        advanceSeconds(1);
+        assertEquals(List.of(other), missed, "the next sweep reaches the session after the failing one");
+        assertEquals(0, sweep.size());
     }
 
     @Test
