@@ -63,10 +63,7 @@ final class RealtimeFanOut {
             }
             stream.learnSymbols(universe);
             append(stream, block);
-            if (batching.dueInNanos(stream, nowNanos) == 0) {
-                seal(stream);
-            }
-            serveJoins(stream);
+            sendIfDue(stream, nowNanos);
         }
     }
 
@@ -80,15 +77,25 @@ final class RealtimeFanOut {
             if (retireIfDead(stream, s)) {
                 continue;
             }
-            long due = batching.dueInNanos(stream, nowNanos);
-            if (due == 0) {
-                seal(stream);
-            } else {
-                nextDelayNanos = Math.min(nextDelayNanos, due);
-            }
-            serveJoins(stream);
+            nextDelayNanos = Math.min(nextDelayNanos, sendIfDue(stream, nowNanos));
         }
         return nextDelayNanos == Long.MAX_VALUE ? Long.MAX_VALUE : nowEpochNanos + nextDelayNanos;
+    }
+
+    /**
+     * Seals the stream's pending batch if it is due, then serves its joins.
+     *
+     * @return nanoseconds until a held batch is due, or {@link Long#MAX_VALUE} when none is held (none pending, one
+     *     in flight, or just sealed: the end of its round wakes the feed)
+     */
+    private long sendIfDue(RealtimeStream stream, long nowNanos) {
+        long due = batching.dueInNanos(stream, nowNanos);
+        if (due == 0) {
+            seal(stream);
+            due = Long.MAX_VALUE;
+        }
+        serveJoins(stream);
+        return due;
     }
 
     private void adoptNewStreams() {

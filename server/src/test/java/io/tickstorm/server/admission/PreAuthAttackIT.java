@@ -77,16 +77,20 @@ class PreAuthAttackIT {
                 byte[] auth = RawClient.frame(FrameType.AUTH.code(), AuthRequest.newBuilder()
                         .setUsername("mallory").setPassword("guess").build().toByteArray());
                 byte[] pipelined = new byte[4 * 65_548];
+                // The oversize headers first: the guessers' pipelined bytes can fill the pre-auth budget, and a
+                // connection made while it is full is refused (SERVER_OVERLOADED) before its header is read.
                 for (int i = 0; i < ATTACKERS; i++) {
                     RawClient attacker = oversize.add(RawClient.connectFrom(source(i), server.tickAddress()));
                     send(attacker, header(FrameType.AUTH, 65_536));
                     send(attacker, new byte[60_000]);
-                    RawClient guesser = guessing.add(RawClient.connectFrom(source(i), server.tickAddress()));
-                    send(guesser, auth);
-                    threads.execute(() -> send(guesser, pipelined));
                 }
                 for (RawClient attacker : oversize.all()) {
                     assertEquals(ErrorCode.MESSAGE_TOO_LARGE, answer(attacker));
+                }
+                for (int i = 0; i < ATTACKERS; i++) {
+                    RawClient guesser = guessing.add(RawClient.connectFrom(source(i), server.tickAddress()));
+                    send(guesser, auth);
+                    threads.execute(() -> send(guesser, pipelined));
                 }
                 for (RawClient guesser : guessing.all()) {
                     assertEquals(ErrorCode.INVALID_AUTH, answer(guesser), "and no frame behind it processed");

@@ -27,6 +27,18 @@ class KafkaFeedConfigTest {
                 .withFallback(ConfigFactory.defaultReference()).resolve());
     }
 
+    /** A Kafka source whose client properties file is {@code path}. */
+    private static FeedConfig withPropertiesFile(Path path) {
+        return feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \"" + path + "\" }");
+    }
+
+    /** A Kafka source whose client properties file, written first, holds {@code content}. */
+    private FeedConfig withProperties(String content) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, content);
+        return withPropertiesFile(file);
+    }
+
     @Test
     void readsReferenceDefaults() {
         KafkaFeedConfig kafka = feed("").kafka();
@@ -62,23 +74,13 @@ class KafkaFeedConfigTest {
     @ValueSource(strings = {"group.id", "enable.auto.commit", "auto.offset.reset", "key.deserializer",
             "value.deserializer", "bootstrap.servers", "group.instance.id", "allow.auto.create.topics"})
     void refusesPropertiesTheSourceOwnsNamingFileAndKey(String key) throws Exception {
-        Path file = dir.resolve("consumer.properties");
-        Files.writeString(file, "security.protocol=SSL\n" + key + " = x\n");
-        FeedConfig config = feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \"" + file
-                + "\" }");
         // Refused when the source builds its consumer, before the server opens its tick port.
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConsumerSettings.consumer(config.kafka()));
-        assertTrue(e.getMessage().contains("KAFKA_PROPERTIES_FILE=" + file), e.getMessage());
-        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        assertConsumerRefusedNamingTheFile(withProperties("security.protocol=SSL\n" + key + " = x\n"), "'" + key + "'");
     }
 
     @Test
     void appliesTheFileAndKeepsTheSourcesOwnSettings() throws Exception {
-        Path file = dir.resolve("client.properties");
-        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nmax.poll.records=500\n");
-        FeedConfig config = feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
-                + file + "\" }");
+        FeedConfig config = withProperties("security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nmax.poll.records=500\n");
         Properties consumer = ConsumerSettings.consumer(config.kafka());
         assertEquals("SASL_SSL", consumer.get("security.protocol"));
         assertEquals("500", consumer.get("max.poll.records"), "tuning from the file wins over the defaults");
@@ -90,22 +92,21 @@ class KafkaFeedConfigTest {
 
     @Test
     void aValueTheKafkaClientRefusesStopsStartupNamingTheFile() throws Exception {
-        Path file = dir.resolve("client.properties");
-        Files.writeString(file, "security.protocol=PLACEHOLDER\n");
-        FeedConfig config = feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
-                + file + "\" }");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConsumerSettings.consumer(config.kafka()));
-        assertTrue(e.getMessage().contains("KAFKA_PROPERTIES_FILE=" + file), e.getMessage());
-        assertTrue(e.getMessage().contains("security.protocol"), e.getMessage());
+        assertConsumerRefusedNamingTheFile(withProperties("security.protocol=PLACEHOLDER\n"), "security.protocol");
     }
 
     @Test
     void aMissingPropertiesFileStopsStartup() {
-        assertMessage(() -> feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
-                + dir.resolve("absent.properties") + "\" }"), "no such file");
-        assertMessage(() -> feed("source = kafka, kafka { bootstrap-servers = \"k:9092\", properties-file = \""
-                + dir + "\" }"), "is a directory");
+        assertMessage(() -> withPropertiesFile(dir.resolve("absent.properties")), "no such file");
+        assertMessage(() -> withPropertiesFile(dir), "is a directory");
+    }
+
+    private void assertConsumerRefusedNamingTheFile(FeedConfig config, String part) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConsumerSettings.consumer(config.kafka()));
+        String message = e.getMessage();
+        assertTrue(message.contains("KAFKA_PROPERTIES_FILE=" + dir.resolve("client.properties")), message);
+        assertTrue(message.contains(part), message);
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable executable, String part) {
